@@ -10,11 +10,12 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static int t__n, t__failed;
 
 /* Record one check; returns cond so callers can stop on a failure. */
-static int
+static inline int
 t_ok(int cond, const char *what)
 {
 	t__n++;
@@ -26,7 +27,7 @@ t_ok(int cond, const char *what)
 }
 
 /* Like t_ok, printing both values when they differ by more than tol. */
-static int
+static inline int
 t_near(double got, double want, double tol, const char *what)
 {
 	int cond = fabs(got - want) <= tol || (isnan(got) && isnan(want));
@@ -38,14 +39,14 @@ t_near(double got, double want, double tol, const char *what)
 }
 
 /* A check that could not run here, with the reason. */
-static void
+static inline void
 t_skip(const char *what, const char *why)
 {
 	t__n++;
 	printf("ok %d - %s # SKIP %s\n", t__n, what, why);
 }
 
-static int
+static inline int
 t_done(void)
 {
 	printf("1..%d\n", t__n);
@@ -53,18 +54,14 @@ t_done(void)
 }
 
 /* Directory of the shared real data, or NULL (then skip). */
-static const char *
+static inline const char *
 t_shared(void)
 {
 	const char *d = getenv("LK_SHARED");
 
 	if (d == NULL)
 		d = "../shared/datasets";
-	FILE *f = fopen(d, "r");
-	if (f == NULL)
-		return NULL;
-	fclose(f);
-	return d;
+	return access(d, R_OK | X_OK) == 0 ? d : NULL;
 }
 
 #endif
