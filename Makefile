@@ -94,7 +94,7 @@ bench: $(BENCHES) all
 	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 
 lint-man:
-	mandoc -Tlint -Wwarning man/*.[157]
+	@sh scripts/lint-man.sh
 
 demo: deps all
 	@sh scripts/demo.sh
