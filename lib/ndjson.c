@@ -107,6 +107,46 @@ next_file(struct ndj *in)
 	return 1;
 }
 
+/*
+ * Length of the valid UTF-8 prefix of s (n bytes): JSON text must be UTF-8
+ * and cJSON does not check, so bad bytes would reach the output.
+ */
+static size_t
+utf8_valid_prefix(const unsigned char *s, size_t n)
+{
+	size_t i = 0, k, len;
+	unsigned long cp;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0)
+			len = 2, cp = s[i] & 0x1f;
+		else if ((s[i] & 0xf0) == 0xe0)
+			len = 3, cp = s[i] & 0x0f;
+		else if ((s[i] & 0xf8) == 0xf0)
+			len = 4, cp = s[i] & 0x07;
+		else
+			return i;
+		if (i + len > n)
+			return i;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		/* overlong forms, surrogates and values past U+10FFFF */
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+		    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += len;
+	}
+	return n;
+}
+
 /* A plain line (a path) as the record {"<key>": line}. */
 static cJSON *
 path_record(const char *key, const char *line)
@@ -123,6 +163,7 @@ ndj_next(struct ndj *in, cJSON **rec)
 {
 	const char *end;
 	ssize_t len;
+	size_t skip;
 	int r;
 
 	*rec = NULL;
@@ -146,13 +187,17 @@ ndj_next(struct ndj *in, cJSON **rec)
 			in->buf[--len] = '\0';
 		if (len == 0 || strspn(in->buf, " \t") == (size_t)len)
 			continue;
+		if (memchr(in->buf, '\0', (size_t)len) != NULL)
+			return warnrec(in, "NUL byte in line");
+		skip = utf8_valid_prefix((unsigned char *)in->buf, (size_t)len);
+		if (skip != (size_t)len)
+			return warnrec(in, "invalid UTF-8 at column %zu",
+			    skip + 1);
 		if (in->path_key != NULL && in->buf[strspn(in->buf, " \t")]
 		    != '{') {
 			*rec = path_record(in->path_key, in->buf);
 			return 1;
 		}
-		if (memchr(in->buf, '\0', (size_t)len) != NULL)
-			return warnrec(in, "NUL byte in line");
 		/* the length includes the NUL: cJSON checks it is there */
 		*rec = cJSON_ParseWithLengthOpts(in->buf, (size_t)len + 1,
 		    &end, 1);

@@ -4,6 +4,7 @@
  * lines, a missing file between two good ones) with stderr captured, and
  * checks positions, pass-through and key replacement.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,43 @@ test_paths_and_set(void)
 	cJSON_Delete(rec);
 }
 
+/* Every file of the bad corpus gives bad lines only, and no crash. */
+static void
+test_bad_corpus(void)
+{
+	const char *d = "testdata/bad/ndjson";
+	char path[512], *files[1] = { path };
+	struct dirent *e;
+	struct ndj *in;
+	cJSON *rec;
+	DIR *dir_;
+	int r, good, bad, nfiles = 0;
+
+	dir_ = opendir(d);
+	if (dir_ == NULL) {
+		t_skip("bad NDJSON corpus", "run from the repository root");
+		return;
+	}
+	while ((e = readdir(dir_)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", d, e->d_name);
+		good = bad = 0;
+		in = ndj_open(1, files);
+		while ((r = ndj_next(in, &rec)) != 0) {
+			good += r == 1;
+			bad += r == -1;
+			cJSON_Delete(rec);
+		}
+		ndj_close(in);
+		nfiles++;
+		if (!t_ok(good == 0 && bad >= 1, e->d_name))
+			printf("# %d good, %d bad\n", good, bad);
+	}
+	closedir(dir_);
+	t_ok(nfiles >= 10, "bad NDJSON corpus has its files");
+}
+
 int
 main(void)
 {
@@ -155,6 +193,7 @@ main(void)
 		return 1;
 	test_long_line();
 	test_paths_and_set();
+	test_bad_corpus();
 	test_positions();	/* last: it redirects stderr */
 	return t_done();
 }
