@@ -43,6 +43,7 @@ for variant in plain san; do
 	suite "$variant.contract" env BIN=$bindir sh scripts/contract.sh
 done
 suite man-lint sh scripts/lint-man.sh
+suite install sh scripts/install-test.sh
 
 cat "$out"/*.tap | awk '
 	/^ok .*# SKIP/ { s++; next }
