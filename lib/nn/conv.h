@@ -1,0 +1,65 @@
+/*
+ * conv: 2-D convolution and transposed convolution layers with a square
+ * kernel, stride and zero padding, forward and backward, by im2col plus
+ * one sgemm per chunk of samples (Caffe's im2col/col2im, as in darknet).
+ *
+ * Tensors are CNHW: (C, B, H, W), every channel one contiguous block of
+ * B*H*W values.  A conv output of the gemm (OC, B*OH*OW) is then already
+ * the next layer's input, so a whole chunk of samples is one sgemm with a
+ * large N, which the deep layers (8x8 pixels) need to run fast.
+ *
+ * Weights use PyTorch's layouts: a convolution w (OC, IC*K*K), a transposed
+ * convolution w (IC, OC*K*K); bias (OC).  The layer's activation is fused:
+ * forward applies bias and activation in one pass over the output, and
+ * backward starts by turning dy into the pre-activation gradient in place.
+ *
+ * The caller supplies one workspace, sized once for the largest layer
+ * (nn_conv_colsize() floats per sample, times the samples per chunk);
+ * nothing here allocates.
+ */
+#ifndef LK_NN_CONV_H
+#define LK_NN_CONV_H
+
+#include <stddef.h>
+
+#include "nn/act.h"
+
+struct nn_conv {
+	int ic, oc;		/* input, output channels */
+	int k, s, p;		/* kernel side, stride, zero padding */
+	int transposed;		/* 0 convolution, 1 transposed */
+	enum nn_act act;	/* applied after the bias */
+};
+
+/*
+ * Output side for an input side n: (n + 2p - k) / s + 1 for a convolution
+ * (0 when the kernel does not fit), (n - 1) s - 2p + k for a transposed one.
+ */
+int nn_conv_outside(const struct nn_conv *c, int n);
+
+/* Weights and bias counts: ic * oc * k * k, and oc. */
+long nn_conv_nweights(const struct nn_conv *c);
+
+/* Workspace floats one sample needs for an h x w input. */
+size_t nn_conv_colsize(const struct nn_conv *c, int h, int w);
+
+/*
+ * Forward for B samples of h x w: x (IC, B, h, w) -> y (OC, B, oh, ow),
+ * y = act(conv(x, w) + bias).  ws holds wsn floats, at least
+ * nn_conv_colsize(); the samples are processed in chunks that fit.
+ */
+void nn_conv_forward(const struct nn_conv *c, int B, int h, int w,
+    const float *x, const float *wt, const float *bias, float *y,
+    float *ws, size_t wsn);
+
+/*
+ * Backward.  y is the forward output and dy (OC, B, oh, ow) its gradient;
+ * dy is overwritten with the pre-activation gradient.  dw (like wt) and db
+ * (OC) are accumulated (+=); dx (IC, B, h, w) is overwritten, or skipped
+ * when NULL (the first layer).
+ */
+void nn_conv_backward(const struct nn_conv *c, int B, int h, int w,
+    const float *x, const float *wt, const float *y, float *dy, float *dx,
+    float *dw, float *db, float *ws, size_t wsn);
+
+#endif

@@ -1,0 +1,230 @@
+/*
+ * conv_test: convolution and transposed convolution layers.  Forward
+ * against a direct (naive loop) convolution; backward against central
+ * finite differences for the input, weights and bias, on odd, non-square
+ * sizes, with the workspace forcing one sample per chunk and with all
+ * samples in one chunk; LeakyReLU checked away from its kink.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn/conv.h"
+#include "nn/gradcheck.h"
+#include "test.h"
+
+/* Direct convolution (or its transpose, by scattering), CNHW, + bias. */
+static void
+direct(const struct nn_conv *c, int B, int h, int w, const float *x,
+    const float *wt, const float *bias, float *y)
+{
+	int oh = nn_conv_outside(c, h), ow = nn_conv_outside(c, w);
+	int b, i, o, kh, kw, yy, xx, ih, iw, k = c->k;
+	long ohw = (long)oh * ow, hw = (long)h * w;
+
+	for (o = 0; o < c->oc; o++)
+		for (b = 0; b < B; b++)
+			for (i = 0; i < (int)ohw; i++)
+				y[(o * B + b) * ohw + i] = bias[o];
+	for (b = 0; b < B; b++)
+		for (o = 0; o < c->oc; o++)
+			for (i = 0; i < c->ic; i++)
+				for (kh = 0; kh < k; kh++)
+					for (kw = 0; kw < k; kw++)
+						if (!c->transposed) {
+	for (yy = 0; yy < oh; yy++)
+		for (xx = 0; xx < ow; xx++) {
+			ih = yy * c->s - c->p + kh;
+			iw = xx * c->s - c->p + kw;
+			if (ih < 0 || ih >= h || iw < 0 || iw >= w)
+				continue;
+			y[(o * B + b) * ohw + yy * ow + xx] +=
+			    wt[((o * c->ic + i) * k + kh) * k + kw] *
+			    x[(i * B + b) * hw + ih * w + iw];
+		}
+						} else {
+	for (yy = 0; yy < h; yy++)
+		for (xx = 0; xx < w; xx++) {
+			ih = yy * c->s - c->p + kh;
+			iw = xx * c->s - c->p + kw;
+			if (ih < 0 || ih >= oh || iw < 0 || iw >= ow)
+				continue;
+			y[(o * B + b) * ohw + ih * ow + iw] +=
+			    wt[((i * c->oc + o) * k + kh) * k + kw] *
+			    x[(i * B + b) * hw + yy * w + xx];
+		}
+						}
+}
+
+struct lay {
+	struct nn_conv c;
+	int B, h, w;
+	float *x, *wt, *bias, *y, *r, *ws, *dy, *dx, *dw, *db, *pre;
+	long nx, nw, ny;
+	size_t wsn;
+};
+
+static double
+loss_at(struct lay *L)
+{
+	nn_conv_forward(&L->c, L->B, L->h, L->w, L->x, L->wt, L->bias, L->y,
+	    L->ws, L->wsn);
+	return gc_dot(L->y, L->r, L->ny);
+}
+
+/* Pre-activation signs of the current forward, for the kink test. */
+static void
+pre_act(struct lay *L, float *pre)
+{
+	struct nn_conv lin = L->c;
+
+	lin.act = NN_ACT_NONE;
+	nn_conv_forward(&lin, L->B, L->h, L->w, L->x, L->wt, L->bias, pre,
+	    L->ws, L->wsn);
+}
+
+/* Did a sign of the pre-activation change against base? */
+static int
+crosses_kink(struct lay *L, const float *base)
+{
+	long i;
+
+	if (L->c.act != NN_ACT_LRELU)
+		return 0;
+	pre_act(L, L->pre);
+	for (i = 0; i < L->ny; i++)
+		if ((L->pre[i] > 0) != (base[i] > 0))
+			return 1;
+	return 0;
+}
+
+/* Check dE/dv for every entry of v (n) against central differences. */
+static double
+fd(struct lay *L, float *v, long n, const float *ana, const float *base,
+    long *skipped)
+{
+	const float eps = 1e-2f;
+	struct gc_err e = { 0, 0, 0, 0 };
+	double lp, lm;
+	float keep;
+	long i;
+
+	for (i = 0; i < n; i++) {
+		keep = v[i];
+		v[i] = keep + eps;
+		lp = loss_at(L);
+		if (crosses_kink(L, base)) {
+			v[i] = keep;
+			++*skipped;
+			continue;
+		}
+		v[i] = keep - eps;
+		lm = loss_at(L);
+		if (crosses_kink(L, base)) {
+			v[i] = keep;
+			++*skipped;
+			continue;
+		}
+		v[i] = keep;
+		gc_add(&e, ana[i], (lp - lm) / (2 * eps));
+	}
+	return gc_error(&e);
+}
+
+static void
+check(struct nn_conv c, int B, int h, int w, int onechunk)
+{
+	struct gc_rng g = { 99 };
+	struct lay L;
+	char what[200];
+	float *ref, *base;
+	double worst = 0, e;
+	long i, skipped = 0;
+	int oh, ow;
+
+	memset(&L, 0, sizeof L);
+	L.c = c;
+	L.B = B;
+	L.h = h;
+	L.w = w;
+	oh = nn_conv_outside(&c, h);
+	ow = nn_conv_outside(&c, w);
+	L.nx = (long)c.ic * B * h * w;
+	L.nw = nn_conv_nweights(&c);
+	L.ny = (long)c.oc * B * oh * ow;
+	L.wsn = nn_conv_colsize(&c, h, w) * (onechunk ? 1 : B);
+	L.x = malloc(L.nx * sizeof(float));
+	L.dx = malloc(L.nx * sizeof(float));
+	L.wt = malloc(L.nw * sizeof(float));
+	L.dw = calloc(L.nw, sizeof(float));
+	L.bias = malloc(c.oc * sizeof(float));
+	L.db = calloc(c.oc, sizeof(float));
+	L.y = malloc(L.ny * sizeof(float));
+	L.dy = malloc(L.ny * sizeof(float));
+	L.r = malloc(L.ny * sizeof(float));
+	L.pre = malloc(L.ny * sizeof(float));
+	ref = malloc(L.ny * sizeof(float));
+	base = malloc(L.ny * sizeof(float));
+	L.ws = malloc(L.wsn * sizeof(float));
+	gc_fill(&g, L.x, L.nx, -1, 1);
+	gc_fill(&g, L.wt, L.nw, -0.5f, 0.5f);
+	gc_fill(&g, L.bias, c.oc, -0.2f, 0.2f);
+	gc_fill(&g, L.r, L.ny, -1, 1);
+
+	/* forward against the direct loops (activation off) */
+	pre_act(&L, L.pre);
+	direct(&c, B, h, w, L.x, L.wt, L.bias, ref);
+	for (i = 0; i < L.ny; i++)
+		worst = fmax(worst, fabs(L.pre[i] - ref[i]));
+	snprintf(what, sizeof what, "%s k%d s%d p%d %dx%d B%d%s: forward "
+	    "matches direct loops (max err %.2g)", c.transposed ? "tconv" :
+	    "conv", c.k, c.s, c.p, h, w, B, onechunk ? " chunk 1" : "",
+	    worst);
+	t_ok(worst < 1e-5, what);
+	memcpy(base, L.pre, L.ny * sizeof(float));
+
+	loss_at(&L);
+	memcpy(L.dy, L.r, L.ny * sizeof(float));
+	nn_conv_backward(&c, B, h, w, L.x, L.wt, L.y, L.dy, L.dx, L.dw, L.db,
+	    L.ws, L.wsn);
+	e = fd(&L, L.x, L.nx, L.dx, base, &skipped);
+	e = fmax(e, fd(&L, L.wt, L.nw, L.dw, base, &skipped));
+	e = fmax(e, fd(&L, L.bias, c.oc, L.db, base, &skipped));
+	snprintf(what, sizeof what, "%s k%d s%d p%d %dx%d B%d%s%s: gradients "
+	    "match finite differences (err %.2g, %ld kinks skipped)",
+	    c.transposed ? "tconv" : "conv", c.k, c.s, c.p, h, w, B,
+	    onechunk ? " chunk 1" : "", c.act == NN_ACT_LRELU ? " lrelu" : "",
+	    e, skipped);
+	t_ok(e < 1e-3, what);
+
+	free(L.x); free(L.dx); free(L.wt); free(L.dw); free(L.bias);
+	free(L.db); free(L.y); free(L.dy); free(L.r); free(L.pre);
+	free(L.ws); free(ref); free(base);
+}
+
+int
+main(void)
+{
+	static const struct nn_conv cs[] = {
+		{ 2, 3, 3, 1, 1, 0, NN_ACT_NONE },
+		{ 3, 2, 4, 2, 1, 0, NN_ACT_NONE },
+		{ 2, 2, 3, 2, 0, 0, NN_ACT_NONE },
+		{ 3, 4, 5, 1, 0, 0, NN_ACT_NONE },	/* valid, 5x5 -> 1x1 */
+		{ 2, 3, 3, 1, 1, 1, NN_ACT_NONE },
+		{ 3, 2, 4, 2, 1, 1, NN_ACT_NONE },
+		{ 2, 2, 3, 2, 0, 1, NN_ACT_NONE },
+		{ 4, 3, 5, 1, 0, 1, NN_ACT_NONE },	/* 1x1 -> 5x5 */
+		{ 2, 3, 3, 1, 1, 0, NN_ACT_LRELU },
+		{ 3, 2, 4, 2, 1, 1, NN_ACT_LRELU },
+	};
+	size_t i;
+	int h, w;
+
+	for (i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+		h = cs[i].k == 5 ? (cs[i].transposed ? 1 : 5) : 7;
+		w = cs[i].k == 5 ? h : 6;
+		check(cs[i], 3, h, w, 0);
+		check(cs[i], 3, h, w, 1);
+	}
+	return t_done();
+}

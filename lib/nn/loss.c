@@ -1,0 +1,342 @@
+/*
+ * loss: L2 and SSIM losses with their gradients, and residual maps (see
+ * loss.h).  The SSIM gradient is exact: with the window statistics
+ * mx, my, sxx, syy, sxy at position p,
+ *   S = (2 mx my + C1)(2 sxy + C2) / ((mx^2 + my^2 + C1)(sxx + syy + C2)),
+ * and for every pixel q of y
+ *   dS(p)/dy(q) = w(q - p) (A(p) + y(q) B(p) + x(q) C(p)),
+ *   A = dS/dmy - 2 my dS/dsyy - mx dS/dsxy, B = 2 dS/dsyy, C = dS/dsxy,
+ * so the gradient is three maps A, B, C filtered by the transposed
+ * (scattering) window and combined per pixel.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "nn/loss.h"
+
+#define R (NN_SSIM_WIN / 2)
+
+static void
+gauss_win(float g[NN_SSIM_WIN])
+{
+	double v[NN_SSIM_WIN], s = 0;
+	int i;
+
+	for (i = 0; i < NN_SSIM_WIN; i++) {
+		v[i] = exp(-(double)(i - R) * (i - R) /
+		    (2 * NN_SSIM_SIGMA * NN_SSIM_SIGMA));
+		s += v[i];
+	}
+	for (i = 0; i < NN_SSIM_WIN; i++)
+		g[i] = (float)(v[i] / s);
+}
+
+double
+nn_l2_sum(long n, const float *y, const float *x, float *dy, float g)
+{
+	double s = 0;
+	float d;
+	long i;
+
+	for (i = 0; i < n; i++) {
+		d = y[i] - x[i];
+		s += (double)d * d;
+		if (dy != NULL)
+			dy[i] += 2 * g * d;
+	}
+	return s;
+}
+
+size_t
+nn_ssim_wsize(int h, int w)
+{
+	size_t ow = w > 10 ? (size_t)w - 10 : 0, oh = h > 10 ? (size_t)h - 10 :
+	    0;
+	size_t valid = 5 * (size_t)h * ow + 5 * oh * ow + 3 * (size_t)w;
+	size_t same = 5 * (size_t)h * w + 7 * (size_t)w;
+
+	return valid > same ? valid : same;
+}
+
+/* Horizontal valid pass: H[k] (h, ow) = window sums of x, y, xx, yy, xy. */
+static void
+hpass_valid(int h, int w, const float *x, const float *y, const float *g,
+    float *H)
+{
+	int ow = w - 2 * R, r, j, t;
+	long n = (long)h * ow;
+	const float *xr, *yr;
+	float sx, sy, sxx, syy, sxy, a, b, gt;
+
+	for (r = 0; r < h; r++) {
+		xr = x + (long)r * w;
+		yr = y + (long)r * w;
+		for (j = 0; j < ow; j++) {
+			sx = sy = sxx = syy = sxy = 0;
+			for (t = 0; t < NN_SSIM_WIN; t++) {
+				a = xr[j + t];
+				b = yr[j + t];
+				gt = g[t];
+				sx += gt * a;
+				sy += gt * b;
+				sxx += gt * a * a;
+				syy += gt * b * b;
+				sxy += gt * a * b;
+			}
+			H[(long)r * ow + j] = sx;
+			H[n + (long)r * ow + j] = sy;
+			H[2 * n + (long)r * ow + j] = sxx;
+			H[3 * n + (long)r * ow + j] = syy;
+			H[4 * n + (long)r * ow + j] = sxy;
+		}
+	}
+}
+
+/* Vertical valid pass of the 5 maps: V[k] (oh, ow). */
+static void
+vpass_valid(int h, int ow, const float *H, const float *g, float *V)
+{
+	int oh = h - 2 * R, i, j, t, k;
+	long nh = (long)h * ow, nv = (long)oh * ow;
+	const float *src;
+	float *dst, gt;
+
+	for (k = 0; k < 5; k++)
+		for (i = 0; i < oh; i++) {
+			dst = V + k * nv + (long)i * ow;
+			for (j = 0; j < ow; j++)
+				dst[j] = 0;
+			for (t = 0; t < NN_SSIM_WIN; t++) {
+				src = H + k * nh + (long)(i + t) * ow;
+				gt = g[t];
+				for (j = 0; j < ow; j++)
+					dst[j] += gt * src[j];
+			}
+		}
+}
+
+double
+nn_ssim_sum(int np, int h, int w, const float *y, const float *x,
+    float *dy, float g, float *ws)
+{
+	const float c1 = (float)(NN_SSIM_K1 * NN_SSIM_K1);
+	const float c2 = (float)(NN_SSIM_K2 * NN_SSIM_K2);
+	int oh = h - 2 * R, ow = w - 2 * R, pl, i, j, t;
+	long nh = (long)h * ow, nv = (long)oh * ow, hw = (long)h * w, q;
+	float gw[NN_SSIM_WIN], *H = ws, *V = ws + 5 * nh, *T, *row;
+	float mx, my, sxx, syy, sxy, l1, l2, d1, d2, s, dmy, dsyy, dsxy, gt;
+	const float *xp, *yp, *src;
+	float *dp, *ta, *tb, *tc;
+	double sum = 0;
+
+	gauss_win(gw);
+	for (pl = 0; pl < np; pl++) {
+		xp = x + pl * hw;
+		yp = y + pl * hw;
+		hpass_valid(h, w, xp, yp, gw, H);
+		vpass_valid(h, ow, H, gw, V);
+		for (q = 0; q < nv; q++) {
+			mx = V[q];
+			my = V[nv + q];
+			sxx = V[2 * nv + q] - mx * mx;
+			syy = V[3 * nv + q] - my * my;
+			sxy = V[4 * nv + q] - mx * my;
+			l1 = 2 * mx * my + c1;
+			l2 = 2 * sxy + c2;
+			d1 = mx * mx + my * my + c1;
+			d2 = sxx + syy + c2;
+			s = l1 * l2 / (d1 * d2);
+			sum += s;
+			if (dy == NULL)
+				continue;
+			dmy = 2 * mx * l2 / (d1 * d2) - s * 2 * my / d1;
+			dsyy = -s / d2;
+			dsxy = 2 * l1 / (d1 * d2);
+			V[q] = g * (dmy - 2 * my * dsyy - mx * dsxy);
+			V[nv + q] = g * 2 * dsyy;
+			V[2 * nv + q] = g * dsxy;
+		}
+		if (dy == NULL)
+			continue;
+		/* vertical scatter of A, B, C into T (h, ow), over H */
+		T = H;
+		memset(T, 0, 3 * nh * sizeof *T);
+		for (t = 0; t < 3; t++)
+			for (i = 0; i < oh; i++) {
+				src = V + t * nv + (long)i * ow;
+				for (j = 0; j < NN_SSIM_WIN; j++) {
+					row = T + t * nh + (long)(i + j) * ow;
+					gt = gw[j];
+					for (q = 0; q < ow; q++)
+						row[q] += gt * src[q];
+				}
+			}
+		/* horizontal scatter row by row, combined into dy */
+		ta = V;	/* 3 rows of w: V is free now */
+		tb = ta + w;
+		tc = tb + w;
+		dp = dy + pl * hw;
+		for (i = 0; i < h; i++) {
+			memset(ta, 0, 3 * (size_t)w * sizeof *ta);
+			for (t = 0; t < NN_SSIM_WIN; t++) {
+				gt = gw[t];
+				src = T + (long)i * ow;
+				for (q = 0; q < ow; q++) {
+					ta[q + t] += gt * src[q];
+					tb[q + t] += gt * src[nh + q];
+					tc[q + t] += gt * src[2 * nh + q];
+				}
+			}
+			for (q = 0; q < w; q++)
+				dp[(long)i * w + q] += ta[q] +
+				    yp[(long)i * w + q] * tb[q] +
+				    xp[(long)i * w + q] * tc[q];
+		}
+	}
+	return sum;
+}
+
+double
+nn_loss_mix(double wl2, int np, long total, int h, int w, const float *y,
+    const float *x, float *dy, float *ws)
+{
+	long n = (long)np * h * w;
+	double loss = 0, npos;
+
+	memset(dy, 0, n * sizeof *dy);
+	if (wl2 > 0)
+		loss += wl2 / ((double)total * h * w) * nn_l2_sum(n, y, x, dy,
+		    (float)(wl2 / ((double)total * h * w)));
+	if (wl2 < 1) {
+		npos = (double)total * (h - 2 * R) * (w - 2 * R);
+		loss += (1 - wl2) * ((double)np / total -
+		    nn_ssim_sum(np, h, w, y, x, dy, (float)(-(1 - wl2) / npos),
+		    ws) / npos);
+	}
+	return loss;
+}
+
+void
+nn_l2_map(int c, int h, int w, const float *y, const float *x, float *out)
+{
+	long hw = (long)h * w, i;
+	float d;
+	int k;
+
+	for (i = 0; i < hw; i++)
+		out[i] = 0;
+	for (k = 0; k < c; k++)
+		for (i = 0; i < hw; i++) {
+			d = y[k * hw + i] - x[k * hw + i];
+			out[i] += d * d / c;
+		}
+}
+
+/* dst (n) = window sums along a line of n values at stride 1, clipped and
+ * renormalised by nrm (n). */
+static void
+line_same(int n, const float *src, const float *g, const float *nrm,
+    float *dst)
+{
+	int j, t, lo, hi;
+
+	for (j = 0; j < n; j++)
+		dst[j] = 0;
+	for (t = -R; t <= R; t++) {
+		lo = t < 0 ? -t : 0;
+		hi = t > 0 ? n - t : n;
+		for (j = lo; j < hi; j++)
+			dst[j] += g[t + R] * src[j + t];
+	}
+	for (j = 0; j < n; j++)
+		dst[j] *= nrm[j];
+}
+
+/* nrm (n) = 1 / the sum of the window weights inside [0, n). */
+static void
+clip_norm(int n, const float *g, float *nrm)
+{
+	int j, t;
+	double s;
+
+	for (j = 0; j < n; j++) {
+		s = 0;
+		for (t = -R; t <= R; t++)
+			if (j + t >= 0 && j + t < n)
+				s += g[t + R];
+		nrm[j] = (float)(1 / s);
+	}
+}
+
+void
+nn_ssim_map(int c, int h, int w, const float *y, const float *x, float *out,
+    float *ws)
+{
+	const float c1 = (float)(NN_SSIM_K1 * NN_SSIM_K1);
+	const float c2 = (float)(NN_SSIM_K2 * NN_SSIM_K2);
+	long hw = (long)h * w, q;
+	float gw[NN_SSIM_WIN], *H = ws, *acc = ws + 5 * hw, *tmp, *nw;
+	float mx, my, sxx, syy, sxy, s, gt, *o;
+	const float *xp, *yp;
+	int k, r, j, i, t, m;
+
+	gauss_win(gw);
+	tmp = acc + 5 * (long)w;	/* one line of w */
+	nw = tmp + w;			/* horizontal norms */
+	clip_norm(w, gw, nw);
+	for (q = 0; q < hw; q++)
+		out[q] = 0;
+	for (k = 0; k < c; k++) {
+		xp = x + k * hw;
+		yp = y + k * hw;
+		/* horizontal pass of x, y, xx, yy, xy into H (5, h, w) */
+		for (r = 0; r < h; r++) {
+			for (m = 0; m < 5; m++) {
+				for (j = 0; j < w; j++) {
+					float a = xp[(long)r * w + j];
+					float b = yp[(long)r * w + j];
+
+					tmp[j] = m == 0 ? a : m == 1 ? b :
+					    m == 2 ? a * a : m == 3 ? b * b :
+					    a * b;
+				}
+				line_same(w, tmp, gw, nw,
+				    H + m * hw + (long)r * w);
+			}
+		}
+		/* vertical pass per output row, then SSIM */
+		for (i = 0; i < h; i++) {
+			double sn = 0;
+
+			for (t = -R; t <= R; t++)
+				if (i + t >= 0 && i + t < h)
+					sn += gw[t + R];
+			for (m = 0; m < 5; m++) {
+				o = acc + m * (long)w;
+				for (j = 0; j < w; j++)
+					o[j] = 0;
+				for (t = -R; t <= R; t++) {
+					const float *src;
+
+					if (i + t < 0 || i + t >= h)
+						continue;
+					src = H + m * hw + (long)(i + t) * w;
+					gt = (float)(gw[t + R] / sn);
+					for (j = 0; j < w; j++)
+						o[j] += gt * src[j];
+				}
+			}
+			for (j = 0; j < w; j++) {
+				mx = acc[j];
+				my = acc[w + j];
+				sxx = acc[2 * w + j] - mx * mx;
+				syy = acc[3 * w + j] - my * my;
+				sxy = acc[4 * w + j] - mx * my;
+				s = (2 * mx * my + c1) * (2 * sxy + c2) /
+				    ((mx * mx + my * my + c1) *
+				    (sxx + syy + c2));
+				out[(long)i * w + j] += (1 - s) / c;
+			}
+		}
+	}
+}
