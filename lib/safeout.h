@@ -10,11 +10,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct safeout_sink;
+
 struct safeout {
 	FILE *f;	/* write here between open and commit */
 	char *path;	/* the target */
 	char *tmp;	/* the temporary file, "<path>.tmpXXXXXX" */
 	int sync;	/* fsync before rename (models; not per-image maps) */
+	struct safeout_sink *sink;	/* internal: descriptor, write errno */
 };
 
 /* Create the temporary file.  0, or -1 with err filled. */
