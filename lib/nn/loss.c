@@ -7,7 +7,9 @@
  *   dS(p)/dy(q) = w(q - p) (A(p) + y(q) B(p) + x(q) C(p)),
  *   A = dS/dmy - 2 my dS/dsyy - mx dS/dsxy, B = 2 dS/dsyy, C = dS/dsxy,
  * so the gradient is three maps A, B, C filtered by the transposed
- * (scattering) window and combined per pixel.
+ * (scattering) window and combined per pixel.  All window sums are taken
+ * of x - 0.5 and y - 0.5 (and A, B, C rewritten to match), which leaves
+ * SSIM unchanged and keeps float32 accurate for low-contrast patches.
  */
 #include <math.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "nn/loss.h"
 
 #define R (NN_SSIM_WIN / 2)
+#define SHIFT 0.5f
 
 static void
 gauss_win(float g[NN_SSIM_WIN])
@@ -58,7 +61,12 @@ nn_ssim_wsize(int h, int w)
 	return valid > same ? valid : same;
 }
 
-/* Horizontal valid pass: H[k] (h, ow) = window sums of x, y, xx, yy, xy. */
+/*
+ * Horizontal valid pass: H[k] (h, ow) = window sums of x, y, xx, yy, xy,
+ * all of x - SHIFT and y - SHIFT: variances are
+ * shift-invariant, and centring the [0, 1] data keeps float32 from losing
+ * them to cancellation in E[x^2] - E[x]^2 when they are small.
+ */
 static void
 hpass_valid(int h, int w, const float *x, const float *y, const float *g,
     float *H)
@@ -74,8 +82,8 @@ hpass_valid(int h, int w, const float *x, const float *y, const float *g,
 		for (j = 0; j < ow; j++) {
 			sx = sy = sxx = syy = sxy = 0;
 			for (t = 0; t < NN_SSIM_WIN; t++) {
-				a = xr[j + t];
-				b = yr[j + t];
+				a = xr[j + t] - SHIFT;
+				b = yr[j + t] - SHIFT;
 				gt = g[t];
 				sx += gt * a;
 				sy += gt * b;
@@ -124,7 +132,8 @@ nn_ssim_sum(int np, int h, int w, const float *y, const float *x,
 	int oh = h - 2 * R, ow = w - 2 * R, pl, i, j, t;
 	long nh = (long)h * ow, nv = (long)oh * ow, hw = (long)h * w, q;
 	float gw[NN_SSIM_WIN], *H = ws, *V = ws + 5 * nh, *T, *row;
-	float mx, my, sxx, syy, sxy, l1, l2, d1, d2, s, dmy, dsyy, dsxy, gt;
+	float mx, my, cx, cy, sxx, syy, sxy, l1, l2, d1, d2, s, dmy, dsyy;
+	float dsxy, gt;
 	const float *xp, *yp, *src;
 	float *dp, *ta, *tb, *tc;
 	double sum = 0;
@@ -136,11 +145,13 @@ nn_ssim_sum(int np, int h, int w, const float *y, const float *x,
 		hpass_valid(h, w, xp, yp, gw, H);
 		vpass_valid(h, ow, H, gw, V);
 		for (q = 0; q < nv; q++) {
-			mx = V[q];
-			my = V[nv + q];
-			sxx = V[2 * nv + q] - mx * mx;
-			syy = V[3 * nv + q] - my * my;
-			sxy = V[4 * nv + q] - mx * my;
+			cx = V[q];	/* means of x - SHIFT */
+			cy = V[nv + q];
+			mx = cx + SHIFT;
+			my = cy + SHIFT;
+			sxx = V[2 * nv + q] - cx * cx;
+			syy = V[3 * nv + q] - cy * cy;
+			sxy = V[4 * nv + q] - cx * cy;
 			l1 = 2 * mx * my + c1;
 			l2 = 2 * sxy + c2;
 			d1 = mx * mx + my * my + c1;
@@ -152,7 +163,7 @@ nn_ssim_sum(int np, int h, int w, const float *y, const float *x,
 			dmy = 2 * mx * l2 / (d1 * d2) - s * 2 * my / d1;
 			dsyy = -s / d2;
 			dsxy = 2 * l1 / (d1 * d2);
-			V[q] = g * (dmy - 2 * my * dsyy - mx * dsxy);
+			V[q] = g * (dmy - 2 * cy * dsyy - cx * dsxy);
 			V[nv + q] = g * 2 * dsyy;
 			V[2 * nv + q] = g * dsxy;
 		}
@@ -189,8 +200,8 @@ nn_ssim_sum(int np, int h, int w, const float *y, const float *x,
 			}
 			for (q = 0; q < w; q++)
 				dp[(long)i * w + q] += ta[q] +
-				    yp[(long)i * w + q] * tb[q] +
-				    xp[(long)i * w + q] * tc[q];
+				    (yp[(long)i * w + q] - SHIFT) * tb[q] +
+				    (xp[(long)i * w + q] - SHIFT) * tc[q];
 		}
 	}
 	return sum;
@@ -276,7 +287,7 @@ nn_ssim_map(int c, int h, int w, const float *y, const float *x, float *out,
 	const float c2 = (float)(NN_SSIM_K2 * NN_SSIM_K2);
 	long hw = (long)h * w, q;
 	float gw[NN_SSIM_WIN], *H = ws, *acc = ws + 5 * hw, *tmp, *nw;
-	float mx, my, sxx, syy, sxy, s, gt, *o;
+	float mx, my, cx, cy, sxx, syy, sxy, s, gt, *o;
 	const float *xp, *yp;
 	int k, r, j, i, t, m;
 
@@ -296,6 +307,8 @@ nn_ssim_map(int c, int h, int w, const float *y, const float *x, float *out,
 					float a = xp[(long)r * w + j];
 					float b = yp[(long)r * w + j];
 
+					a -= SHIFT;
+					b -= SHIFT;
 					tmp[j] = m == 0 ? a : m == 1 ? b :
 					    m == 2 ? a * a : m == 3 ? b * b :
 					    a * b;
@@ -327,11 +340,13 @@ nn_ssim_map(int c, int h, int w, const float *y, const float *x, float *out,
 				}
 			}
 			for (j = 0; j < w; j++) {
-				mx = acc[j];
-				my = acc[w + j];
-				sxx = acc[2 * w + j] - mx * mx;
-				syy = acc[3 * w + j] - my * my;
-				sxy = acc[4 * w + j] - mx * my;
+				cx = acc[j];	/* means of x - SHIFT */
+				cy = acc[w + j];
+				sxx = acc[2 * w + j] - cx * cx;
+				syy = acc[3 * w + j] - cy * cy;
+				sxy = acc[4 * w + j] - cx * cy;
+				mx = cx + SHIFT;
+				my = cy + SHIFT;
 				s = (2 * mx * my + c1) * (2 * sxy + c2) /
 				    ((mx * mx + my * my + c1) *
 				    (sxx + syy + c2));

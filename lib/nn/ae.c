@@ -1,0 +1,449 @@
+/*
+ * ae: the auto-encoder network (see ae.h): layer table, one parameter
+ * buffer, per-lane activations, and the lane threads.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn/ae.h"
+#include "nn/gemm.h"
+#include "nn/loss.h"
+#include "util.h"
+
+/* Workspace cap per lane in floats (16 MiB) once a chunk holds more than
+ * one sample: larger chunks only add memory traffic. */
+#define WS_CAP (4L << 20)
+
+void
+ae_config_default(struct ae_config *cfg, int patch)
+{
+	cfg->patch = patch;
+	cfg->channels = 1;
+	cfg->width = 32;
+	cfg->down = patch >= 256 ? 5 : 4;
+	cfg->latent = patch >= 256 ? 500 : 100;
+}
+
+int
+ae_config_check(const struct ae_config *cfg, char *err, size_t errlen)
+{
+	int stride;
+
+	if (cfg->down != 4 && cfg->down != 5) {
+		snprintf(err, errlen, "down must be 4 or 5, not %d", cfg->down);
+		return -1;
+	}
+	stride = 1 << cfg->down;
+	if (cfg->patch < stride || cfg->patch > AE_MAX_PATCH ||
+	    cfg->patch % stride != 0) {
+		snprintf(err, errlen, "patch size %d is not a multiple of %d "
+		    "in %d..%d", cfg->patch, stride, stride, AE_MAX_PATCH);
+		return -1;
+	}
+	if (cfg->channels != 1 && cfg->channels != 3) {
+		snprintf(err, errlen, "channels must be 1 or 3, not %d",
+		    cfg->channels);
+		return -1;
+	}
+	if (cfg->width < 1 || cfg->width > AE_MAX_WIDTH) {
+		snprintf(err, errlen, "width %d is out of range (1..%d)",
+		    cfg->width, AE_MAX_WIDTH);
+		return -1;
+	}
+	if (cfg->latent < 1 || cfg->latent > AE_MAX_LATENT) {
+		snprintf(err, errlen, "latent size %d is out of range (1..%d)",
+		    cfg->latent, AE_MAX_LATENT);
+		return -1;
+	}
+	return 0;
+}
+
+/* The encoder's layer list; the decoder is built as its mirror. */
+static int
+encoder(const struct ae_config *cfg, struct nn_conv *e)
+{
+	int w = cfg->width, n = 0;
+
+#define L(i, o, k, s, p, a) (e[n++] = (struct nn_conv){ i, o, k, s, p, 0, a })
+	L(cfg->channels, w, 4, 2, 1, NN_ACT_LRELU);
+	L(w, w, 4, 2, 1, NN_ACT_LRELU);
+	if (cfg->down == 5)
+		L(w, w, 4, 2, 1, NN_ACT_LRELU);
+	L(w, w, 3, 1, 1, NN_ACT_LRELU);
+	L(w, 2 * w, 4, 2, 1, NN_ACT_LRELU);
+	L(2 * w, 2 * w, 3, 1, 1, NN_ACT_LRELU);
+	L(2 * w, 4 * w, 4, 2, 1, NN_ACT_LRELU);
+	L(4 * w, 2 * w, 3, 1, 1, NN_ACT_LRELU);
+	L(2 * w, w, 3, 1, 1, NN_ACT_LRELU);
+	L(w, cfg->latent, cfg->patch >> cfg->down, 1, 0, NN_ACT_NONE);
+#undef L
+	return n;
+}
+
+/* Round a float count up to 64 bytes. */
+static long
+align16(long n)
+{
+	return (n + 15) & ~15L;
+}
+
+static float *
+alloc_floats(size_t n)
+{
+	void *p;
+
+	if (n == 0)
+		n = 16;
+	if (n > (size_t)-1 / sizeof(float) ||
+	    posix_memalign(&p, 64, n * sizeof(float)) != 0)
+		return NULL;
+	return p;
+}
+
+/* Lay out the layers of cfg in a (no allocation). */
+static void
+build(struct ae *a, const struct ae_config *cfg)
+{
+	struct nn_conv e[AE_MAXL / 2];
+	int ne = encoder(cfg, e), i, side = cfg->patch;
+	struct ae_layer *l;
+	long off = 0;
+
+	a->cfg = *cfg;
+	a->nl = 2 * ne;
+	for (i = 0; i < a->nl; i++) {
+		l = &a->L[i];
+		if (i < ne) {
+			l->c = e[i];
+			snprintf(l->name, sizeof l->name, "enc%d", i + 1);
+		} else {
+			const struct nn_conv *m = &e[2 * ne - 1 - i];
+
+			l->c = (struct nn_conv){ m->oc, m->ic, m->k, m->s,
+			    m->p, 1, i == a->nl - 1 ? NN_ACT_SIGMOID :
+			    NN_ACT_LRELU };
+			snprintf(l->name, sizeof l->name, "dec%d",
+			    2 * ne - i);
+		}
+		l->h = l->w = side;
+		side = nn_conv_outside(&l->c, side);
+		l->oh = l->ow = side;
+		l->woff = off;
+		off += align16(nn_conv_nweights(&l->c));
+		l->boff = off;
+		off += align16(l->c.oc);
+	}
+	a->nparams = off;
+}
+
+int
+ae_init(struct ae *a, const struct ae_config *cfg, int bmax, int nthreads,
+    char *err, size_t errlen)
+{
+	size_t maxcol = 0, col, maxact = 0, n;
+	int i, j, per;
+	struct ae_lane *ln;
+
+	memset(a, 0, sizeof *a);
+	if (ae_config_check(cfg, err, errlen) == -1)
+		return -1;
+	if (bmax < 1 || nthreads < 1 || nthreads > AE_MAX_THREADS) {
+		snprintf(err, errlen, "bad batch %d or thread count %d", bmax,
+		    nthreads);
+		return -1;
+	}
+	build(a, cfg);
+	nn_adam_init(&a->opt);
+	a->bmax = bmax;
+	a->nthreads = nthreads;
+	per = (bmax + nthreads - 1) / nthreads;
+	for (i = 0; i < a->nl; i++) {
+		col = nn_conv_colsize(&a->L[i].c, a->L[i].h, a->L[i].w);
+		maxcol = col > maxcol ? col : maxcol;
+		n = (size_t)a->L[i].c.oc * a->L[i].oh * a->L[i].ow;
+		maxact = n > maxact ? n : maxact;
+	}
+	if (!(a->params = alloc_floats(a->nparams)) ||
+	    !(a->grad = alloc_floats(a->nparams)) ||
+	    !(a->m = alloc_floats(a->nparams)) ||
+	    !(a->v = alloc_floats(a->nparams)))
+		goto nomem;
+	memset(a->params, 0, a->nparams * sizeof(float));
+	memset(a->grad, 0, a->nparams * sizeof(float));
+	memset(a->m, 0, a->nparams * sizeof(float));
+	memset(a->v, 0, a->nparams * sizeof(float));
+	for (j = 0; j < nthreads; j++) {
+		ln = &a->lane[j];
+		n = (size_t)cfg->channels * cfg->patch * cfg->patch * per;
+		if (!(ln->act[0] = alloc_floats(n)))
+			goto nomem;
+		for (i = 0; i < a->nl; i++) {
+			n = (size_t)a->L[i].c.oc * a->L[i].oh * a->L[i].ow *
+			    per;
+			if (!(ln->act[i + 1] = alloc_floats(n)))
+				goto nomem;
+		}
+		ln->wsn = maxcol * per < (size_t)WS_CAP ? maxcol * per :
+		    maxcol > (size_t)WS_CAP ? maxcol : (size_t)WS_CAP;
+		if (!(ln->d0 = alloc_floats(maxact * per)) ||
+		    !(ln->d1 = alloc_floats(maxact * per)) ||
+		    !(ln->ws = alloc_floats(ln->wsn)) ||
+		    !(ln->lws = alloc_floats(nn_ssim_wsize(cfg->patch,
+		    cfg->patch))))
+			goto nomem;
+		if (j == 0)
+			ln->grad = a->grad;
+		else if (!(ln->grad = alloc_floats(a->nparams)))
+			goto nomem;
+	}
+	nn_blas_set_threads(1);
+	return 0;
+nomem:
+	ae_free(a);
+	snprintf(err, errlen, "out of memory for the network (batch %d)",
+	    bmax);
+	return -1;
+}
+
+void
+ae_free(struct ae *a)
+{
+	struct ae_lane *ln;
+	int i, j;
+
+	for (j = 0; j < AE_MAX_THREADS; j++) {
+		ln = &a->lane[j];
+		for (i = 0; i <= AE_MAXL; i++)
+			free(ln->act[i]);
+		free(ln->d0);
+		free(ln->d1);
+		free(ln->ws);
+		free(ln->lws);
+		if (ln->grad != a->grad)
+			free(ln->grad);
+	}
+	free(a->params);
+	free(a->grad);
+	free(a->m);
+	free(a->v);
+	memset(a, 0, sizeof *a);
+}
+
+/* splitmix64 (Steele et al. 2014): a seedable stream of 64-bit values. */
+static unsigned long long
+splitmix(unsigned long long *s)
+{
+	unsigned long long z = (*s += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+void
+ae_init_params(struct ae *a, unsigned long seed)
+{
+	unsigned long long s = seed;
+	const struct nn_conv *c;
+	double fan, b;
+	long i, n;
+	int l;
+
+	memset(a->params, 0, a->nparams * sizeof(float));
+	for (l = 0; l < a->nl; l++) {
+		c = &a->L[l].c;
+		fan = (double)c->ic * c->k * c->k;
+		if (c->transposed)
+			fan /= (double)c->s * c->s;
+		b = sqrt(6 / ((1 + NN_LRELU_SLOPE * NN_LRELU_SLOPE) * fan));
+		n = nn_conv_nweights(c);
+		for (i = 0; i < n; i++)
+			a->params[a->L[l].woff + i] = (float)(b * ((splitmix(&s)
+			    >> 11) * 0x1p-53 * 2 - 1));
+	}
+	memset(a->m, 0, a->nparams * sizeof(float));
+	memset(a->v, 0, a->nparams * sizeof(float));
+	a->step = 0;
+}
+
+double
+ae_flops(const struct ae *a)
+{
+	const struct ae_layer *l;
+	double f = 0;
+	int i;
+
+	for (i = 0; i < a->nl; i++) {
+		l = &a->L[i];
+		f += 2.0 * nn_conv_nweights(&l->c) * (l->c.transposed ?
+		    (double)l->h * l->w : (double)l->oh * l->ow);
+	}
+	return f;
+}
+
+/* (nb, C, HW) <-> (C, nb, HW) */
+static void
+to_cnhw(const float *x, int nb, int C, long hw, float *t)
+{
+	int b, c;
+
+	for (b = 0; b < nb; b++)
+		for (c = 0; c < C; c++)
+			memcpy(t + ((long)c * nb + b) * hw,
+			    x + ((long)b * C + c) * hw, hw * sizeof *t);
+}
+
+static void
+from_cnhw(const float *t, int nb, int C, long hw, float *x)
+{
+	int b, c;
+
+	for (b = 0; b < nb; b++)
+		for (c = 0; c < C; c++)
+			memcpy(x + ((long)b * C + c) * hw,
+			    t + ((long)c * nb + b) * hw, hw * sizeof *t);
+}
+
+static void
+lane_forward(struct ae *a, struct ae_lane *ln)
+{
+	int C = a->cfg.channels, i;
+	long hw = (long)a->cfg.patch * a->cfg.patch;
+	const struct ae_layer *l;
+
+	to_cnhw(a->bx + (long)ln->b0 * C * hw, ln->nb, C, hw, ln->act[0]);
+	for (i = 0; i < a->nl; i++) {
+		l = &a->L[i];
+		nn_conv_forward(&l->c, ln->nb, l->h, l->w, ln->act[i],
+		    a->params + l->woff, a->params + l->boff, ln->act[i + 1],
+		    ln->ws, ln->wsn);
+	}
+}
+
+static void
+lane_backward(struct ae *a, struct ae_lane *ln)
+{
+	int C = a->cfg.channels, P = a->cfg.patch, i;
+	const struct ae_layer *l;
+	float *d = ln->d0, *dn = ln->d1, *t;
+
+	ln->loss = nn_loss_mix(a->wl2, C * ln->nb, (long)C * a->B, P, P,
+	    ln->act[a->nl], ln->act[0], d, ln->lws);
+	memset(ln->grad, 0, a->nparams * sizeof(float));
+	for (i = a->nl - 1; i >= 0; i--) {
+		l = &a->L[i];
+		nn_conv_backward(&l->c, ln->nb, l->h, l->w, ln->act[i],
+		    a->params + l->woff, ln->act[i + 1], d, i > 0 ? dn : NULL,
+		    ln->grad + l->woff, ln->grad + l->boff, ln->ws, ln->wsn);
+		t = d;
+		d = dn;
+		dn = t;
+	}
+}
+
+struct job {
+	struct ae *a;
+	struct ae_lane *ln;
+	int train;
+};
+
+static void *
+lane_run(void *arg)
+{
+	struct job *j = arg;
+	long hw = (long)j->a->cfg.patch * j->a->cfg.patch;
+	int C = j->a->cfg.channels;
+
+	if (j->ln->nb == 0)
+		return NULL;
+	lane_forward(j->a, j->ln);
+	if (j->train)
+		lane_backward(j->a, j->ln);
+	else if (j->a->by != NULL)
+		from_cnhw(j->ln->act[j->a->nl], j->ln->nb, C, hw,
+		    j->a->by + (long)j->ln->b0 * C * hw);
+	return NULL;
+}
+
+/* Run every lane on its share of the current batch; lane 0 here. */
+static void
+run_lanes(struct ae *a, int train)
+{
+	struct job jobs[AE_MAX_THREADS];
+	pthread_t tid[AE_MAX_THREADS];
+	int started[AE_MAX_THREADS], j, n = a->nthreads;
+
+	for (j = 0; j < n; j++) {	/* ceil splits: lane 0 is never empty */
+		a->lane[j].b0 = (int)(((long)a->B * j + n - 1) / n);
+		a->lane[j].nb = (int)(((long)a->B * (j + 1) + n - 1) / n) -
+		    a->lane[j].b0;
+		a->lane[j].loss = 0;
+		jobs[j] = (struct job){ a, &a->lane[j], train };
+	}
+	for (j = 1; j < n; j++)
+		started[j] = a->lane[j].nb > 0 &&
+		    pthread_create(&tid[j], NULL, lane_run, &jobs[j]) == 0;
+	lane_run(&jobs[0]);
+	for (j = 1; j < n; j++) {
+		if (started[j])
+			pthread_join(tid[j], NULL);
+		else	/* no thread: run it here, same result */
+			lane_run(&jobs[j]);
+	}
+}
+
+void
+ae_forward(struct ae *a, int B, const float *x, float *y)
+{
+	if (B < 1 || B > a->bmax)
+		BUG("batch larger than the network was built for");
+	a->B = B;
+	a->bx = x;
+	a->by = y;
+	run_lanes(a, 0);
+}
+
+double
+ae_loss_grad(struct ae *a, int B, const float *x, double wl2)
+{
+	double loss = 0;
+	long i;
+	int j;
+
+	if (B < 1 || B > a->bmax)
+		BUG("batch larger than the network was built for");
+	a->B = B;
+	a->bx = x;
+	a->by = NULL;
+	a->wl2 = wl2;
+	run_lanes(a, 1);
+	for (j = 0; j < a->nthreads; j++) {
+		if (a->lane[j].nb == 0)
+			continue;
+		loss += a->lane[j].loss;
+		if (j > 0)
+			for (i = 0; i < a->nparams; i++)
+				a->grad[i] += a->lane[j].grad[i];
+	}
+	return loss;
+}
+
+void
+ae_update(struct ae *a)
+{
+	a->step++;
+	nn_adam_update(&a->opt, a->step, a->nparams, a->params, a->grad,
+	    a->m, a->v);
+}
+
+double
+ae_train_step(struct ae *a, int B, const float *x, double wl2)
+{
+	double loss = ae_loss_grad(a, B, x, wl2);
+
+	ae_update(a);
+	return loss;
+}

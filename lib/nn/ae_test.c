@@ -1,0 +1,220 @@
+/*
+ * ae_test: the auto-encoder.  Layer table and FLOP count of the default
+ * 128 network and the 256 variant; a full-network gradient check (every
+ * parameter, central differences, LeakyReLU kinks skipped) on tiny grey
+ * and RGB configurations; lanes: two threads give the one-thread gradient,
+ * and a fixed seed and thread count give bit-identical training; training
+ * lowers the loss.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn/ae.h"
+#include "nn/gradcheck.h"
+#include "test.h"
+
+static void
+check_tables(void)
+{
+	struct ae_config cfg;
+	struct ae a;
+	char err[AE_ERRLEN], what[160];
+	int i, ok;
+
+	ae_config_default(&cfg, 128);
+	t_ok(ae_init(&a, &cfg, 1, 1, err, sizeof err) == 0, "default builds");
+	snprintf(what, sizeof what, "128 net: 18 layers, %.1f MFLOP forward "
+	    "per patch (242.5 expected)", ae_flops(&a) / 1e6);
+	t_ok(a.nl == 18 && fabs(ae_flops(&a) / 1e6 - 242.5) < 0.1, what);
+	ok = a.L[8].c.oc == 100 && a.L[8].c.k == 8 && a.L[8].oh == 1 &&
+	    a.L[9].c.transposed && a.L[9].oh == 8 && a.L[17].oh == 128 &&
+	    a.L[17].c.act == NN_ACT_SIGMOID && a.L[8].c.act == NN_ACT_NONE &&
+	    a.L[5].c.oc == 128 && a.L[5].oh == 8;
+	for (i = 0; i < a.nl; i++)
+		ok = ok && a.L[i].woff % 16 == 0 && a.L[i].boff % 16 == 0;
+	t_ok(ok, "128 net: latent 8x8 valid -> 100, mirror, 64-byte tensors");
+	ae_free(&a);
+
+	ae_config_default(&cfg, 256);
+	t_ok(ae_init(&a, &cfg, 1, 1, err, sizeof err) == 0, "256 builds");
+	t_ok(a.nl == 20 && a.L[9].c.oc == 500 && a.L[9].c.k == 8 &&
+	    a.L[2].c.s == 2 && a.L[19].oh == 256, "256 net: one more stride-2 "
+	    "layer per half, latent 500");
+	ae_free(&a);
+
+	cfg.patch = 200;
+	t_ok(ae_init(&a, &cfg, 1, 1, err, sizeof err) == -1 &&
+	    strstr(err, "multiple of 32") != NULL, "patch not a multiple of "
+	    "the stride is refused");
+	cfg.patch = 256;
+	cfg.channels = 2;
+	t_ok(ae_config_check(&cfg, err, sizeof err) == -1, "2 channels refused");
+}
+
+static void
+batch(struct gc_rng *r, int n, int C, int P, float *x)
+{
+	int b, c, i, j;
+	float f, ph;
+
+	for (b = 0; b < n; b++) {
+		f = gc_unif(r, 0.2f, 0.8f);
+		ph = gc_unif(r, 0, 6);
+		for (c = 0; c < C; c++)
+			for (i = 0; i < P; i++)
+				for (j = 0; j < P; j++)
+					x[((b * C + c) * P + i) * P + j] = 0.5f +
+					    0.3f * sinf(f * i + ph + c) *
+					    cosf(0.7f * f * j) +
+					    gc_unif(r, -0.05f, 0.05f);
+	}
+}
+
+/* Sign pattern of every LeakyReLU output of lane 0. */
+static long
+signs(const struct ae *a, unsigned char *s)
+{
+	const struct ae_layer *l;
+	long n = 0, k, i;
+	int j;
+
+	for (j = 0; j < a->nl; j++) {
+		l = &a->L[j];
+		if (l->c.act != NN_ACT_LRELU)
+			continue;
+		k = (long)l->c.oc * a->lane[0].nb * l->oh * l->ow;
+		for (i = 0; i < k; i++)
+			s[n++] = a->lane[0].act[j + 1][i] > 0;
+	}
+	return n;
+}
+
+static double
+loss_only(struct ae *a, int B, const float *x, double wl2)
+{
+	return ae_loss_grad(a, B, x, wl2);
+}
+
+static void
+gradcheck(int C, double wl2)
+{
+	struct ae_config cfg = { 16, C, 2, 3, 4 };
+	struct gc_rng r = { 21 };
+	struct gc_err e = { 0, 0, 0, 0 };
+	struct ae a;
+	char err[AE_ERRLEN], what[200];
+	unsigned char *s0, *s1;
+	float *x, *g, keep;
+	const float eps = 1e-2f;
+	double lp, lm;
+	long i, ns, skipped = 0;
+	int B = 2;
+
+	if (!t_ok(ae_init(&a, &cfg, B, 1, err, sizeof err) == 0, "tiny builds"))
+		return;
+	ae_init_params(&a, 1);
+	x = malloc((size_t)B * C * 256 * sizeof *x);
+	g = malloc(a.nparams * sizeof *g);
+	s0 = malloc(1 << 16);
+	s1 = malloc(1 << 16);
+	batch(&r, B, C, 16, x);
+	/* non-zero biases, so their gradients are exercised too */
+	for (i = 0; i < a.nl; i++)
+		gc_fill(&r, a.params + a.L[i].boff, a.L[i].c.oc, -0.1f, 0.1f);
+	ae_loss_grad(&a, B, x, wl2);
+	memcpy(g, a.grad, a.nparams * sizeof *g);
+	ns = signs(&a, s0);
+	for (i = 0; i < a.nparams; i++) {
+		keep = a.params[i];
+		a.params[i] = keep + eps;
+		lp = loss_only(&a, B, x, wl2);
+		if (signs(&a, s1) != ns || memcmp(s0, s1, ns) != 0) {
+			a.params[i] = keep;
+			skipped++;
+			continue;
+		}
+		a.params[i] = keep - eps;
+		lm = loss_only(&a, B, x, wl2);
+		a.params[i] = keep;
+		if (signs(&a, s1) != ns || memcmp(s0, s1, ns) != 0) {
+			skipped++;
+			continue;
+		}
+		gc_add(&e, g[i], (lp - lm) / (2 * eps));
+	}
+	snprintf(what, sizeof what, "whole network C=%d wl2=%.1f: %ld "
+	    "gradients match finite differences (err %.2g, %ld at kinks "
+	    "skipped)", C, wl2, e.n, gc_error(&e), skipped);
+	t_ok(gc_error(&e) < 1e-3 && e.n > a.nparams / 2, what);
+	ae_free(&a);
+	free(x);
+	free(g);
+	free(s0);
+	free(s1);
+}
+
+static void
+lanes(void)
+{
+	struct ae_config cfg = { 32, 1, 4, 8, 4 };
+	struct gc_rng r = { 5 };
+	struct ae a1, a2, a3;
+	char err[AE_ERRLEN], what[160];
+	float *x = malloc(7 * 1024 * sizeof *x), *y1, *y2;
+	double l1, l2, d = 0, first = 0, last = 0;
+	long i;
+	int t;
+
+	batch(&r, 7, 1, 32, x);
+	ae_init(&a1, &cfg, 7, 1, err, sizeof err);
+	ae_init(&a2, &cfg, 7, 2, err, sizeof err);
+	ae_init(&a3, &cfg, 7, 2, err, sizeof err);
+	ae_init_params(&a1, 9);
+	ae_init_params(&a2, 9);
+	ae_init_params(&a3, 9);
+	l1 = ae_loss_grad(&a1, 7, x, 0.5);
+	l2 = ae_loss_grad(&a2, 7, x, 0.5);
+	for (i = 0; i < a1.nparams; i++)
+		d = fmax(d, fabs(a1.grad[i] - a2.grad[i]));
+	snprintf(what, sizeof what, "two lanes give the one-lane loss and "
+	    "gradient (loss diff %.2g, grad diff %.2g)", fabs(l1 - l2), d);
+	t_ok(fabs(l1 - l2) < 1e-6 && d < 1e-6, what);
+	y1 = malloc(7 * 1024 * sizeof *y1);
+	y2 = malloc(7 * 1024 * sizeof *y2);
+	ae_forward(&a1, 7, x, y1);
+	ae_forward(&a2, 7, x, y2);
+	for (i = 0, d = 0; i < 7 * 1024; i++)
+		d = fmax(d, fabs(y1[i] - y2[i]));
+	t_ok(d < 1e-6, "two lanes reconstruct like one");
+	a2.opt.lr = a3.opt.lr = 2e-3f;
+	for (t = 0; t < 60; t++) {
+		l2 = ae_train_step(&a2, 7, x, 0.5);
+		ae_train_step(&a3, 7, x, 0.5);
+		if (t == 0)
+			first = l2;
+		last = l2;
+	}
+	t_ok(memcmp(a2.params, a3.params, a2.nparams * sizeof(float)) == 0,
+	    "same seed and threads: bit-identical after 60 steps");
+	snprintf(what, sizeof what, "training lowers the loss (%.4f -> %.4f)",
+	    first, last);
+	t_ok(last < 0.7 * first, what);
+	ae_free(&a1);
+	ae_free(&a2);
+	ae_free(&a3);
+	free(x);
+	free(y1);
+	free(y2);
+}
+
+int
+main(void)
+{
+	check_tables();
+	gradcheck(1, 0.5);
+	gradcheck(3, 0);
+	gradcheck(1, 1);
+	lanes();
+	return t_done();
+}
