@@ -100,7 +100,7 @@ find_runs(const unsigned char *m, int w, struct cc_run *run)
 		s = x;
 		for (; x + 8 <= w; x += 8) {
 			memcpy(&v, m + x, 8);
-			if (((v - ones) & ~v & highs) != 0)	/* a zero byte */
+			if (((v - ones) & ~v & highs) != 0)	/* zero byte */
 				break;
 		}
 		while (x < w && m[x] != 0)

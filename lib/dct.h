@@ -15,7 +15,9 @@
 /* Cosine table for side n (1..DCT_MAXN). */
 struct dct_plan {
 	int n;
-	double c[DCT_MAXN][DCT_MAXN];	/* c[u][x] = a(u) cos(pi (2x+1) u / 2n) */
+	/* c[u][x] = a(u) cos(pi (2x + 1) u / 2n), a(0) = sqrt(1/n), else
+	   sqrt(2/n) */
+	double c[DCT_MAXN][DCT_MAXN];
 };
 
 /* Fill p for side n; 0, or -1 if n is outside 1..DCT_MAXN. */

@@ -120,7 +120,8 @@ main(void)
 		map[i] = (float)urand();
 	for (t = bad = 0; t < 200; t++) {
 		int w = 1 + (int)(urand() * 40), h = 1 + (int)(urand() * 40);
-		int x = (int)(urand() * (90 - w)), y = (int)(urand() * (70 - h));
+		int x = (int)(urand() * (90 - w));
+		int y = (int)(urand() * (70 - h));
 
 		n = 1 + (int)(urand() * 16);
 		dct_resample(map, 90, x, y, w, h, n, out);

@@ -1,6 +1,7 @@
 /*
  * regfeat: region statistics pooled into one feature vector per image.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,8 +28,11 @@ region_dct(const struct dct_plan *p, const int *zz, const struct cc_region *r,
 
 	dct_resample(map, stride, r->x, r->y, r->w, r->h, REGFEAT_SIDE, patch);
 	dct_2d(p, patch, 3, coef);
-	for (i = 0; i < REGFEAT_DCT; i++)
+	for (i = 0; i < REGFEAT_DCT; i++) {
 		out[i] = coef[zz[2 * i] * 3 + zz[2 * i + 1]];
+		if (fabs(out[i]) <= 1e-9 * fabs(coef[0]))
+			out[i] = 0;	/* rounding noise of a zero term */
+	}
 }
 
 void

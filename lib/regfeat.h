@@ -19,7 +19,8 @@
  *                      to REGFEAT_SIDE x REGFEAT_SIDE by area averaging:
  *                      dct_0 is REGFEAT_SIDE times the patch's mean error,
  *                      dct_1 / dct_2 its horizontal / vertical gradient,
- *                      dct_3 .. dct_5 curvature and diagonal structure
+ *                      dct_3 .. dct_5 curvature and diagonal structure;
+ *                      a term within 1e-9 of the DC term's size is 0
  *   dct_mean_0 .. _5   the same coefficients averaged over all regions
  */
 #ifndef LK_REGFEAT_H

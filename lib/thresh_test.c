@@ -64,7 +64,7 @@ percentiles(void)
 		for (i = 0; i < n; i++)
 			switch (kind) {
 			case 0: v[i] = (float)(rnd() % 1000000) / 1e4f; break;
-			case 1: v[i] = (float)(rnd() % 7); break; /* duplicates */
+			case 1: v[i] = (float)(rnd() % 7); break; /* ties */
 			case 2: v[i] = (float)i; break;		  /* sorted */
 			case 3: v[i] = (float)(n - i); break;	  /* reversed */
 			case 4: v[i] = 1.5f; break;		  /* constant */
@@ -201,7 +201,8 @@ ref_mvtec(const struct thresh_map *maps, size_t nm, long min_area, int conn,
 			thresh_apply(m, maps[i].v, (size_t)maps[i].w *
 			    maps[i].h, t);
 			if (open_r > 0)
-				morph_open(&ws, m, maps[i].w, maps[i].h, open_r);
+				morph_open(&ws, m, maps[i].w, maps[i].h,
+				    open_r);
 			cc_label(&c, m, (size_t)maps[i].w, NULL, 0, maps[i].w,
 			    maps[i].h, conn, 1);
 			big = c.max_area > big ? c.max_area : big;
