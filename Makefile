@@ -80,7 +80,7 @@ tests: $(TESTS)
 # What the project needs from Debian; installed only when something is missing.
 DEB_PKGS = build-essential libstb-dev libcjson-dev libsvm-dev libopenblas-dev \
            liblapacke-dev libtesseract-dev tesseract-ocr-eng mandoc clang \
-           python3-sklearn
+           python3-sklearn python3-scipy python3-numpy python3-pil
 
 deps:
 	@sh scripts/deps.sh $(DEB_PKGS)
