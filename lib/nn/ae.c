@@ -13,10 +13,6 @@
 #include "nn/loss.h"
 #include "util.h"
 
-/* Workspace cap per lane in floats (16 MiB) once a chunk holds more than
- * one sample: larger chunks only add memory traffic. */
-#define WS_CAP (4L << 20)
-
 void
 ae_config_default(struct ae_config *cfg, int patch)
 {
@@ -143,7 +139,7 @@ int
 ae_init(struct ae *a, const struct ae_config *cfg, int bmax, int nthreads,
     char *err, size_t errlen)
 {
-	size_t maxcol = 0, col, maxact = 0, n;
+	size_t maxws = 0, maxact = 0, n;
 	int i, j, per;
 	struct ae_lane *ln;
 
@@ -161,8 +157,8 @@ ae_init(struct ae *a, const struct ae_config *cfg, int bmax, int nthreads,
 	a->nthreads = nthreads;
 	per = (bmax + nthreads - 1) / nthreads;
 	for (i = 0; i < a->nl; i++) {
-		col = nn_conv_colsize(&a->L[i].c, a->L[i].h, a->L[i].w);
-		maxcol = col > maxcol ? col : maxcol;
+		n = nn_conv_wsize(&a->L[i].c, per, a->L[i].h, a->L[i].w);
+		maxws = n > maxws ? n : maxws;
 		n = (size_t)a->L[i].c.oc * a->L[i].oh * a->L[i].ow;
 		maxact = n > maxact ? n : maxact;
 	}
@@ -186,8 +182,7 @@ ae_init(struct ae *a, const struct ae_config *cfg, int bmax, int nthreads,
 			if (!(ln->act[i + 1] = alloc_floats(n)))
 				goto nomem;
 		}
-		ln->wsn = maxcol * per < (size_t)WS_CAP ? maxcol * per :
-		    maxcol > (size_t)WS_CAP ? maxcol : (size_t)WS_CAP;
+		ln->wsn = maxws;
 		if (!(ln->d0 = alloc_floats(maxact * per)) ||
 		    !(ln->d1 = alloc_floats(maxact * per)) ||
 		    !(ln->ws = alloc_floats(ln->wsn)) ||

@@ -12,9 +12,14 @@
  */
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "nn/conv.h"
 #include "nn/gemm.h"
+#include "nn/simd.h"
 #include "util.h"
+
+static size_t chunk_floats = 1 << 18;
 
 struct geo {
 	int c, h, w;	/* image: channels, height, width */
@@ -59,76 +64,78 @@ col_range(const struct geo *g, int kw, int *lo, int *hi)
 		*hi = *lo;
 }
 
-/* col (c*k*k, nb*oh*ow) = the patches of samples b0.. of x (c, B, h, w). */
-static void
-im2col(const struct geo *g, const float *x, int B, int b0, int nb, float *col)
+/*
+ * col (c*k*k, (r1 - r0)*ow) = the patches of grid rows [r0, r1) of x
+ * (c, B, h, w), a grid row being (b, oh) counted as b*oh + oh over the
+ * whole batch, so a chunk may split a sample.
+ */
+NN_VEC static void
+im2col(const struct geo *g, const float *x, int B, long r0, long r1,
+    float *col)
 {
-	long ohw = (long)g->oh * g->ow, hw = (long)g->h * g->w;
+	long hw = (long)g->h * g->w, gr, ncol = (r1 - r0) * g->ow;
 	int c, kh, kw, b, oh, j, lo, hi, ih, s = g->s;
-	const float *plane, *src;
-	float *o;
+	const float *src;
+	float *row, *o;
 
 	for (c = 0; c < g->c; c++)
 		for (kh = 0; kh < g->k; kh++)
 			for (kw = 0; kw < g->k; kw++) {
 				col_range(g, kw, &lo, &hi);
-				for (b = 0; b < nb; b++) {
-					plane = x + ((long)c * B + b0 + b) * hw;
-					for (oh = 0; oh < g->oh; oh++) {
-						o = col + oh * g->ow;
-						ih = oh * s - g->p + kh;
-						if (ih < 0 || ih >= g->h) {
-							memset(o, 0, g->ow *
-							    sizeof *o);
-							continue;
-						}
-						src = plane + (long)ih * g->w +
-						    lo * s - g->p + kw;
-						for (j = 0; j < lo; j++)
-							o[j] = 0;
-						if (s == 1)
-							memcpy(o + lo, src,
-							    (hi - lo) *
-							    sizeof *o);
-						else
-							for (j = lo; j < hi; j++)
-								o[j] = src[(j -
-								    lo) * s];
-						for (j = hi; j < g->ow; j++)
-							o[j] = 0;
+				row = col + ((long)(c * g->k + kh) * g->k + kw) *
+				    ncol;
+				for (gr = r0; gr < r1; gr++) {
+					b = (int)(gr / g->oh);
+					oh = (int)(gr % g->oh);
+					o = row + (gr - r0) * g->ow;
+					ih = oh * s - g->p + kh;
+					if (ih < 0 || ih >= g->h) {
+						memset(o, 0, g->ow * sizeof *o);
+						continue;
 					}
-					col += ohw;
+					src = x + ((long)c * B + b) * hw +
+					    (long)ih * g->w + lo * s - g->p + kw;
+					for (j = 0; j < lo; j++)
+						o[j] = 0;
+					if (s == 1)
+						memcpy(o + lo, src,
+						    (hi - lo) * sizeof *o);
+					else
+						for (j = lo; j < hi; j++)
+							o[j] = src[(j - lo) * s];
+					for (j = hi; j < g->ow; j++)
+						o[j] = 0;
 				}
 			}
 }
 
 /* The adjoint of im2col: x (c, B, h, w) += col scattered back. */
-static void
-col2im(const struct geo *g, const float *col, int B, int b0, int nb, float *x)
+NN_VEC static void
+col2im(const struct geo *g, const float *col, int B, long r0, long r1,
+    float *x)
 {
-	long ohw = (long)g->oh * g->ow, hw = (long)g->h * g->w;
+	long hw = (long)g->h * g->w, gr, ncol = (r1 - r0) * g->ow;
 	int c, kh, kw, b, oh, j, lo, hi, ih, s = g->s;
-	const float *o;
-	float *plane, *dst;
+	const float *row, *o;
+	float *dst;
 
 	for (c = 0; c < g->c; c++)
 		for (kh = 0; kh < g->k; kh++)
 			for (kw = 0; kw < g->k; kw++) {
 				col_range(g, kw, &lo, &hi);
-				for (b = 0; b < nb; b++) {
-					plane = x + ((long)c * B + b0 + b) * hw;
-					for (oh = 0; oh < g->oh; oh++) {
-						ih = oh * s - g->p + kh;
-						if (ih < 0 || ih >= g->h)
-							continue;
-						o = col + oh * g->ow;
-						dst = plane + (long)ih * g->w +
-						    lo * s - g->p + kw;
-						for (j = lo; j < hi; j++)
-							dst[(j - lo) * s] +=
-							    o[j];
-					}
-					col += ohw;
+				row = col + ((long)(c * g->k + kh) * g->k + kw) *
+				    ncol;
+				for (gr = r0; gr < r1; gr++) {
+					b = (int)(gr / g->oh);
+					oh = (int)(gr % g->oh);
+					ih = oh * s - g->p + kh;
+					if (ih < 0 || ih >= g->h)
+						continue;
+					o = row + (gr - r0) * g->ow;
+					dst = x + ((long)c * B + b) * hw +
+					    (long)ih * g->w + lo * s - g->p + kw;
+					for (j = lo; j < hi; j++)
+						dst[(j - lo) * s] += o[j];
 				}
 			}
 }
@@ -150,23 +157,35 @@ nn_conv_nweights(const struct nn_conv *c)
 }
 
 size_t
-nn_conv_colsize(const struct nn_conv *c, int h, int w)
+nn_conv_wsize(const struct nn_conv *c, int B, int h, int w)
 {
 	struct geo g;
+	size_t row, all;
 
 	geo_of(c, h, w, &g);
-	return (size_t)g.c * g.k * g.k * g.oh * g.ow;
+	row = (size_t)g.c * g.k * g.k * g.ow;
+	all = row * g.oh * B;
+	if (all <= chunk_floats)
+		return all;
+	return row > chunk_floats ? row : chunk_floats;
 }
 
-/* Samples per chunk that fit the workspace. */
-static int
-chunk_of(const struct nn_conv *c, int B, int h, int w, size_t wsn)
+/*
+ * Grid rows per chunk: as many as fit in the workspace, but no more than
+ * CHUNK_FLOATS of columns, so the column matrix stays in the L2 cache
+ * between im2col and the sgemm that reads it.
+ */
+static long
+chunk_of(const struct geo *g, long rows, size_t wsn)
 {
-	size_t per = nn_conv_colsize(c, h, w);
+	size_t per = (size_t)g->c * g->k * g->k * g->ow, cap;
+	long n;
 
 	if (per == 0 || wsn < per)
 		BUG("conv workspace too small");
-	return wsn / per < (size_t)B ? (int)(wsn / per) : B;
+	cap = wsn < chunk_floats ? wsn : chunk_floats;
+	n = cap < per ? 1 : (long)(cap / per);
+	return n < rows ? n : rows;
 }
 
 void
@@ -174,29 +193,31 @@ nn_conv_forward(const struct nn_conv *c, int B, int h, int w,
     const float *x, const float *wt, const float *bias, float *y,
     float *ws, size_t wsn)
 {
-	int chunk = chunk_of(c, B, h, w, wsn), b0, nb;
 	int kk = c->k * c->k;
 	struct geo g;
-	long ohw, hw = (long)h * w;
+	long rows, chunk, r0, nr, ohw;
 
 	geo_of(c, h, w, &g);
+	rows = (long)B * g.oh;
+	chunk = chunk_of(&g, rows, wsn);
 	if (!c->transposed) {
 		ohw = (long)g.oh * g.ow;
-		for (b0 = 0; b0 < B; b0 += nb) {
-			nb = B - b0 < chunk ? B - b0 : chunk;
-			im2col(&g, x, B, b0, nb, ws);
-			nn_gemm(0, 0, c->oc, nb * ohw, c->ic * kk, 1, wt,
-			    c->ic * kk, ws, nb * ohw, 0, y + b0 * ohw,
+		for (r0 = 0; r0 < rows; r0 += nr) {
+			nr = rows - r0 < chunk ? rows - r0 : chunk;
+			im2col(&g, x, B, r0, r0 + nr, ws);
+			nn_gemm(0, 0, c->oc, nr * g.ow, c->ic * kk, 1, wt,
+			    c->ic * kk, ws, nr * g.ow, 0, y + r0 * g.ow,
 			    B * ohw);
 		}
 	} else {
 		ohw = (long)g.h * g.w;
 		memset(y, 0, (size_t)c->oc * B * ohw * sizeof *y);
-		for (b0 = 0; b0 < B; b0 += nb) {
-			nb = B - b0 < chunk ? B - b0 : chunk;
-			nn_gemm(1, 0, c->oc * kk, nb * hw, c->ic, 1, wt,
-			    c->oc * kk, x + b0 * hw, B * hw, 0, ws, nb * hw);
-			col2im(&g, ws, B, b0, nb, y);
+		for (r0 = 0; r0 < rows; r0 += nr) {
+			nr = rows - r0 < chunk ? rows - r0 : chunk;
+			nn_gemm(1, 0, c->oc * kk, nr * g.ow, c->ic, 1, wt,
+			    c->oc * kk, x + r0 * g.ow, (long)B * h * w, 0, ws,
+			    nr * g.ow);
+			col2im(&g, ws, B, r0, r0 + nr, y);
 		}
 	}
 	nn_act_forward(c->act, c->oc, B * ohw, bias, y);
@@ -207,40 +228,49 @@ nn_conv_backward(const struct nn_conv *c, int B, int h, int w,
     const float *x, const float *wt, const float *y, float *dy, float *dx,
     float *dw, float *db, float *ws, size_t wsn)
 {
-	int chunk = chunk_of(c, B, h, w, wsn), b0, nb;
 	int kk = c->k * c->k, K;
 	struct geo g;
-	long ohw, hw = (long)h * w;
+	long rows, chunk, r0, nr, ohw, hw = (long)h * w, ld;
 
 	geo_of(c, h, w, &g);
+	rows = (long)B * g.oh;
+	chunk = chunk_of(&g, rows, wsn);
 	ohw = c->transposed ? (long)g.h * g.w : (long)g.oh * g.ow;
 	nn_act_backward(c->act, (long)c->oc * B * ohw, y, dy);
 	nn_bias_backward(c->oc, B * ohw, dy, db);
 	if (!c->transposed) {
 		K = c->ic * kk;
+		ld = B * ohw;
 		if (dx != NULL)
 			memset(dx, 0, (size_t)c->ic * B * hw * sizeof *dx);
-		for (b0 = 0; b0 < B; b0 += nb) {
-			nb = B - b0 < chunk ? B - b0 : chunk;
-			im2col(&g, x, B, b0, nb, ws);
-			nn_gemm(0, 1, c->oc, K, nb * ohw, 1, dy + b0 * ohw,
-			    B * ohw, ws, nb * ohw, 1, dw, K);
+		for (r0 = 0; r0 < rows; r0 += nr) {
+			nr = rows - r0 < chunk ? rows - r0 : chunk;
+			im2col(&g, x, B, r0, r0 + nr, ws);
+			nn_gemm(0, 1, c->oc, K, nr * g.ow, 1, dy + r0 * g.ow,
+			    ld, ws, nr * g.ow, 1, dw, K);
 			if (dx == NULL)
 				continue;
-			nn_gemm(1, 0, K, nb * ohw, c->oc, 1, wt, K,
-			    dy + b0 * ohw, B * ohw, 0, ws, nb * ohw);
-			col2im(&g, ws, B, b0, nb, dx);
+			nn_gemm(1, 0, K, nr * g.ow, c->oc, 1, wt, K,
+			    dy + r0 * g.ow, ld, 0, ws, nr * g.ow);
+			col2im(&g, ws, B, r0, r0 + nr, dx);
 		}
 	} else {
 		K = c->oc * kk;
-		for (b0 = 0; b0 < B; b0 += nb) {
-			nb = B - b0 < chunk ? B - b0 : chunk;
-			im2col(&g, dy, B, b0, nb, ws);
-			nn_gemm(0, 1, c->ic, K, nb * hw, 1, x + b0 * hw,
-			    B * hw, ws, nb * hw, 1, dw, K);
+		ld = B * hw;
+		for (r0 = 0; r0 < rows; r0 += nr) {
+			nr = rows - r0 < chunk ? rows - r0 : chunk;
+			im2col(&g, dy, B, r0, r0 + nr, ws);
+			nn_gemm(0, 1, c->ic, K, nr * g.ow, 1, x + r0 * g.ow,
+			    ld, ws, nr * g.ow, 1, dw, K);
 			if (dx != NULL)
-				nn_gemm(0, 0, c->ic, nb * hw, K, 1, wt, K, ws,
-				    nb * hw, 0, dx + b0 * hw, B * hw);
+				nn_gemm(0, 0, c->ic, nr * g.ow, K, 1, wt, K, ws,
+				    nr * g.ow, 0, dx + r0 * g.ow, ld);
 		}
 	}
+}
+
+void
+nn__conv_set_chunk(size_t floats)
+{
+	chunk_floats = floats;
 }

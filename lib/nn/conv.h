@@ -14,8 +14,9 @@
  * backward starts by turning dy into the pre-activation gradient in place.
  *
  * The caller supplies one workspace, sized once for the largest layer
- * (nn_conv_colsize() floats per sample, times the samples per chunk);
- * nothing here allocates.
+ * (nn_conv_wsize()); nothing here allocates.  Work is split into chunks
+ * of output rows (across samples) whose column matrix fits in about 1 MiB,
+ * the L2 cache, so im2col's output is still cached when sgemm reads it.
  */
 #ifndef LK_NN_CONV_H
 #define LK_NN_CONV_H
@@ -40,13 +41,19 @@ int nn_conv_outside(const struct nn_conv *c, int n);
 /* Weights and bias counts: ic * oc * k * k, and oc. */
 long nn_conv_nweights(const struct nn_conv *c);
 
-/* Workspace floats one sample needs for an h x w input. */
-size_t nn_conv_colsize(const struct nn_conv *c, int h, int w);
+/*
+ * Workspace floats for B samples of h x w: the whole column matrix if it
+ * is small, else one chunk (at least one output row).
+ */
+size_t nn_conv_wsize(const struct nn_conv *c, int B, int h, int w);
+
+/* Set the chunk size in floats (default 2^18); for benchmarks. */
+void nn__conv_set_chunk(size_t floats);
 
 /*
  * Forward for B samples of h x w: x (IC, B, h, w) -> y (OC, B, oh, ow),
- * y = act(conv(x, w) + bias).  ws holds wsn floats, at least
- * nn_conv_colsize(); the samples are processed in chunks that fit.
+ * y = act(conv(x, w) + bias).  ws holds wsn floats, at least what
+ * nn_conv_wsize() asks for.
  */
 void nn_conv_forward(const struct nn_conv *c, int B, int h, int w,
     const float *x, const float *wt, const float *bias, float *y,

@@ -2,8 +2,7 @@
  * conv_test: convolution and transposed convolution layers.  Forward
  * against a direct (naive loop) convolution; backward against central
  * finite differences for the input, weights and bias, on odd, non-square
- * sizes, with the workspace forcing one sample per chunk and with all
- * samples in one chunk; LeakyReLU checked away from its kink.
+ * sizes, with one output row per chunk and with all samples in one chunk; LeakyReLU checked away from its kink.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,7 +151,8 @@ check(struct nn_conv c, int B, int h, int w, int onechunk)
 	L.nx = (long)c.ic * B * h * w;
 	L.nw = nn_conv_nweights(&c);
 	L.ny = (long)c.oc * B * oh * ow;
-	L.wsn = nn_conv_colsize(&c, h, w) * (onechunk ? 1 : B);
+	nn__conv_set_chunk(onechunk ? 1 : 1 << 18);	/* 1: a row a chunk */
+	L.wsn = nn_conv_wsize(&c, B, h, w);
 	L.x = malloc(L.nx * sizeof(float));
 	L.dx = malloc(L.nx * sizeof(float));
 	L.wt = malloc(L.nw * sizeof(float));
