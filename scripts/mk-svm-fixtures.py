@@ -16,12 +16,18 @@
                       "total_area"), which predict must refuse
   bad/*.svm           damaged, foreign, newer, truncated and inconsistent
                       models that loading must refuse
+  maps/*.png          20x20 grey error maps (noise; good parts may have a
+                      faint small spot, defects a bright blob) and
+  pipeline-train.ndjson, pipeline-test.ndjson  records naming them, for
+                      the mask-boxes | svm-accept pipeline test
 
 Deterministic (fixed seed).  Needs a built svm-accept: run from the
 repository root after `make`:  python3 scripts/mk-svm-fixtures.py [BINDIR]
 """
 import os
+import math
 import random
+import struct
 import subprocess
 import sys
 import zlib
@@ -64,6 +70,51 @@ def record(rid, image, label, feats):
 def seal(text):
     """Give a model text (without its checksum line) a valid CRC line."""
     return text + "crc32 %08x\n" % (zlib.crc32(text.encode()) & 0xFFFFFFFF)
+
+
+def write_png(path, rows):
+    """8-bit grey PNG from rows of ints, with zlib only."""
+    h, w = len(rows), len(rows[0])
+    raw = b"".join(b"\0" + bytes(r) for r in rows)
+
+    def chunk(kind, data):
+        c = struct.pack(">I", len(data)) + kind + data
+        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" +
+                chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) +
+                chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+def error_map(defect, side=20):
+    """Noise below 0.25; a faint spot (good) or a bright blob (defect)."""
+    rows = [[rng.randint(0, 60) for _ in range(side)] for _ in range(side)]
+    if defect or rng.random() < 0.5:
+        r = rng.uniform(2.5, 5) if defect else rng.uniform(0.8, 1.6)
+        peak = rng.randint(200, 255) if defect else rng.randint(135, 175)
+        cy, cx = rng.uniform(r, side - r), rng.uniform(r, side - r)
+        for y in range(side):
+            for x in range(side):
+                d = math.hypot(y - cy, x - cx)
+                if d < r:
+                    rows[y][x] = max(rows[y][x],
+                                     int(peak * (1 - 0.3 * d / r)))
+    return rows
+
+
+def maps():
+    """The error maps and the records of the pipeline test."""
+    os.makedirs(ROOT + "/maps", exist_ok=True)
+    for name, n, nfail in (("train", 30, 8), ("test", 8, 3)):
+        with open("%s/pipeline-%s.ndjson" % (ROOT, name), "w") as f:
+            for i in range(n):
+                fail = i >= n - nfail
+                png = "%s/maps/%s%02d.png" % (ROOT, name, i)
+                write_png(png, error_map(fail))
+                f.write('{"image":"parts/%s%02d.png","mask":"%s",'
+                        '"label":"%s"}\n' % (name, i, png,
+                                             "fail" if fail else "pass"))
 
 
 def main():
@@ -113,6 +164,7 @@ def main():
     for name, text in bad.items():
         with open(ROOT + "/bad/" + name, "w") as f:
             f.write(text)
+    maps()
 
 
 main()
