@@ -160,9 +160,21 @@ parse_list(const char *opt, const char *s, double *v, int n)
 		if (comma != NULL)
 			*comma = '\0';
 		v[i] = parse_double(opt, p, -1e300, 1e300);
-		p = comma + 1;
+		if (comma != NULL)
+			p = comma + 1;
 	}
 	free(copy);
+}
+
+/* A number > 0 for opt; dies otherwise. */
+static double
+parse_positive(const char *opt, const char *s)
+{
+	double v = parse_double(opt, s, 0, 1e300);
+
+	if (v == 0)
+		die(RC_USAGE, "%s: '%s' is not positive", opt, s);
+	return v;
 }
 
 /* The -F list as names; dies on an empty, bad or repeated name. */
@@ -175,7 +187,7 @@ parse_features(const char *s, size_t *n)
 	for (p = copy; *p != '\0'; p++)
 		k += *p == ',';
 	v = xcalloc(k, sizeof *v);
-	for (p = copy, i = 0; i < k; i++, p = comma + 1) {
+	for (p = copy, i = 0; i < k; i++) {
 		if ((comma = strchr(p, ',')) != NULL)
 			*comma = '\0';
 		if (!svmfile_name_ok(p))
@@ -185,6 +197,8 @@ parse_features(const char *s, size_t *n)
 				die(RC_USAGE, "-F: feature '%s' is listed "
 				    "twice", p);
 		v[i] = xstrdup(p);
+		if (comma != NULL)
+			p = comma + 1;
 	}
 	free(copy);
 	*n = k;
@@ -223,12 +237,9 @@ parse_train(int argc, char *argv[], struct train_opts *o)
 	while ((c = getopt_long(argc, argv, "c:F:g:Ghj:kK:l:L:M:o:S:s:vVw:x:",
 	    train_longopts, NULL)) != -1)
 		switch (c) {
-		case 'c': o->fit.C = parse_double("-c", optarg, 1e-300, 1e300);
-			break;
+		case 'c': o->fit.C = parse_positive("-c", optarg); break;
 		case 'F': o->features = optarg; break;
-		case 'g': o->fit.gamma = parse_double("-g", optarg, 1e-300,
-			    1e300);
-			break;
+		case 'g': o->fit.gamma = parse_positive("-g", optarg); break;
 		case 'G': o->fit.grid = 1; break;
 		case 'j': o->key = optarg; break;
 		case 'k': o->kflag = 1; break;
@@ -259,7 +270,8 @@ parse_train(int argc, char *argv[], struct train_opts *o)
 
 			parse_list("-w", optarg, w, 2);
 			if (!(w[0] > 0 && w[1] > 0))
-				die(RC_USAGE, "-w: weights must be positive");
+				die(RC_USAGE, "-w: '%s': weights must be "
+				    "positive", optarg);
 			o->fit.wpass = w[0];
 			o->fit.wfail = w[1];
 			break;
@@ -313,10 +325,8 @@ static int
 get_label(const struct ndj *in, const cJSON *rec, const struct train_opts *o,
     const struct labels *lab)
 {
-	const char *s;
-	int y;
-
-	const char *field = lab != NULL ? o->key : o->label;
+	const char *field = lab != NULL ? o->key : o->label, *s;
+	int y = 0;
 
 	if ((s = rec_get_string(rec, field)) == NULL)
 		warnrec(in, "record has no \"%s\" string", field);
@@ -336,17 +346,16 @@ add_record(const struct ndj *in, const cJSON *rec, struct trainset *t,
 {
 	char err[256];
 	size_t i;
-	int y;
+	int r, y;
 
 	if ((y = get_label(in, rec, o, lab)) == 0)
 		return -1;
 	if (t->names == NULL) {		/* the first good record decides */
-		if (featvec_names(rec, &t->names, &t->nfeat, err,
-		    sizeof err) == -1) {
-			if (strcmp(err, "out of memory") == 0)
-				die(RC_SYS, "out of memory");
+		if ((r = featvec_names(rec, &t->names, &t->nfeat, err,
+		    sizeof err)) == -2)
+			die(RC_SYS, "out of memory");
+		if (r == -1)
 			return warnrec(in, "%s", err);
-		}
 		for (i = 0; i < t->nfeat; i++)
 			if (!svmfile_name_ok(t->names[i])) {
 				warnrec(in, "feature name '%s' has spaces or "

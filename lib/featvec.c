@@ -61,19 +61,16 @@ featvec_names(const cJSON *rec, char ***names, size_t *n, char *err,
 		return -1;
 	}
 	if ((v = calloc(count, sizeof *v)) == NULL)
-		goto oom;
+		return -2;
 	cJSON_ArrayForEach(it, f)
 		if ((v[k++] = strdup(it->string)) == NULL) {
 			featvec_names_free(v, count);
-			goto oom;
+			return -2;
 		}
 	qsort(v, count, sizeof *v, cmp_names);
 	*names = v;
 	*n = count;
 	return 0;
-oom:
-	snprintf(err, errlen, "out of memory");
-	return -1;
 }
 
 /* Index of s in names[0..n), or n. */

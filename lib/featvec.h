@@ -12,8 +12,8 @@
 
 /*
  * The names of rec's features, sorted bytewise (strcmp), into *names
- * (*n strings; free with featvec_names_free).  0, or -1 with err filled:
- * no "features" object, an empty one, or memory short.
+ * (*n strings; free with featvec_names_free).  0; -1 with err filled when
+ * rec has no "features" object or an empty one; -2 when memory is short.
  */
 int featvec_names(const cJSON *rec, char ***names, size_t *n, char *err,
     size_t errlen);

@@ -73,7 +73,8 @@ expect 2 "svm-accept: train: -j needs -L" -j id -o x.svm
 expect 2 "svm-accept: -F: feature 'count' is listed twice" -F count,count -o x.svm
 expect 2 "svm-accept: -F: 'a b' is not a feature name" -F 'a b' -o x.svm
 expect 2 "svm-accept: -w: '1' is not 2 numbers separated by commas" -w 1 -o x.svm
-expect 2 "svm-accept: -w: weights must be positive" -w 1,0 -o x.svm
+expect 2 "svm-accept: -w: '1,0': weights must be positive" -w 1,0 -o x.svm
+expect 2 "svm-accept: -c: '0' is not positive" -c 0 -o x.svm
 expect 2 "svm-accept: --log2c: '1,2,-1' is not a range begin,end,step within -100..100" \
     --log2c 1,2,-1 -o x.svm
 expect 2 "svm-accept: -x: '1' is out of range (2..1000000)" -x 1 -o x.svm
