@@ -372,6 +372,27 @@ load_mvtec(struct gt *g, char *err, size_t errlen)
 			m = NULL;
 		}
 	}
+	/* the training normals are defect-free too (held-out validation) */
+	free(tdir);
+	free_names(files, nf);
+	files = NULL;
+	nf = 0;
+	if ((tdir = join(g->root, "train/good")) == NULL)
+		goto nomem;
+	if (is_dir(tdir)) {
+		if (list_dir(tdir, 0, &files, &nf, err, errlen) == -1)
+			goto out;
+		for (j = 0; j < nf; j++) {
+			if ((it = new_item(g, &cap)) == NULL)
+				goto nomem;
+			snprintf(key, sizeof key, "train/good/%s", files[j]);
+			it->key = strdup(key);
+			it->path = join(tdir, files[j]);
+			it->cls = -1;
+			if (it->key == NULL || it->path == NULL)
+				goto nomem;
+		}
+	}
 	rc = 0;
 	goto out;
 nomem:

@@ -7,7 +7,9 @@
  *   mvtec:ROOT    MVTec AD: ROOT/test/<type>/X.<ext>, mask
  *                 ROOT/ground_truth/<type>/X_mask.png; type "good" is
  *                 defect-free and has no mask.  Classes: the other types.
- *                 Keys "test/<type>/X.<ext>".
+ *                 The training images ROOT/train/good/X.<ext> are listed
+ *                 as defect-free too (for held-out validation normals).
+ *                 Keys "test/<type>/X.<ext>", "train/good/X.<ext>".
  *   dagm:DIR      DAGM 2007 as re-published with label images:
  *                 DIR/Label/Labels.txt (or DIR/Test/Label/Labels.txt),
  *                 a header line, then per image "ID defective(0|1) file

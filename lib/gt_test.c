@@ -205,8 +205,11 @@ mvtec_demo(void)
 		printf("# %s\n", err);
 		return;
 	}
-	t_ok(g.n == 12 && g.ncls == 1 && strcmp(g.cls[0], "defect") == 0,
-	    "mvtec: 12 test images, one class 'defect'");
+	t_ok(g.n == 36 && g.ncls == 1 && strcmp(g.cls[0], "defect") == 0,
+	    "mvtec: 12 test and 24 training images, one class 'defect'");
+	it = gt_find(&g, "testdata/demo/train/good/005.png");
+	t_ok(it != NULL && !gt_defective(it), "mvtec: training normals listed "
+	    "as defect-free");
 	it = gt_find(&g, "./testdata//demo/test/defect/003.png");
 	t_ok(it != NULL && strcmp(it->key, "test/defect/003.png") == 0 &&
 	    gt_defective(it) && it->mask != NULL && strcmp(it->mask,
@@ -411,9 +414,9 @@ shared(void)
 	    "magnetic-tile loads as MVTec")) {
 		for (i = 0; i < g.n; i++)
 			ndef += gt_defective(&g.item[i]);
-		t_ok(g.n == 582 && ndef == 392 && g.ncls == 5 &&
-		    strcmp(g.cls[0], "blowhole") == 0,
-		    "magnetic-tile: 582 test images, 392 defective, 5 classes");
+		t_ok(g.n == 582 + 762 && ndef == 392 && g.ncls == 5 &&
+		    strcmp(g.cls[0], "blowhole") == 0, "magnetic-tile: 582 "
+		    "test and 762 training images, 392 defective, 5 classes");
 		gt_free(&g);
 	}
 	snprintf(spec, sizeof spec, "dagm:%s/dagm-class1", d);
