@@ -343,6 +343,9 @@ struct job {
 	struct ae *a;
 	struct ae_lane *ln;
 	int train;
+	void (*fn)(void *, int, int);	/* ae_parallel's, or NULL */
+	void *ctx;
+	int lane;
 };
 
 static void *
@@ -352,6 +355,10 @@ lane_run(void *arg)
 	long hw = (long)j->a->cfg.patch * j->a->cfg.patch;
 	int C = j->a->cfg.channels;
 
+	if (j->fn != NULL) {
+		j->fn(j->ctx, j->lane, j->a->nthreads);
+		return NULL;
+	}
 	if (j->ln->nb == 0)
 		return NULL;
 	lane_forward(j->a, j->ln);
@@ -363,23 +370,28 @@ lane_run(void *arg)
 	return NULL;
 }
 
-/* Run every lane on its share of the current batch; lane 0 here. */
+/*
+ * Run every lane on its share of the current batch (or fn on every lane);
+ * lane 0 here.
+ */
 static void
-run_lanes(struct ae *a, int train)
+run_lanes(struct ae *a, int train, void (*fn)(void *, int, int), void *ctx)
 {
 	struct job jobs[AE_MAX_THREADS];
 	pthread_t tid[AE_MAX_THREADS];
 	int started[AE_MAX_THREADS], j, n = a->nthreads;
 
 	for (j = 0; j < n; j++) {	/* ceil splits: lane 0 is never empty */
-		a->lane[j].b0 = (int)(((long)a->B * j + n - 1) / n);
-		a->lane[j].nb = (int)(((long)a->B * (j + 1) + n - 1) / n) -
-		    a->lane[j].b0;
-		a->lane[j].loss = 0;
-		jobs[j] = (struct job){ a, &a->lane[j], train };
+		if (fn == NULL) {
+			a->lane[j].b0 = (int)(((long)a->B * j + n - 1) / n);
+			a->lane[j].nb = (int)(((long)a->B * (j + 1) + n - 1) /
+			    n) - a->lane[j].b0;
+			a->lane[j].loss = 0;
+		}
+		jobs[j] = (struct job){ a, &a->lane[j], train, fn, ctx, j };
 	}
 	for (j = 1; j < n; j++)
-		started[j] = a->lane[j].nb > 0 &&
+		started[j] = (fn != NULL || a->lane[j].nb > 0) &&
 		    pthread_create(&tid[j], NULL, lane_run, &jobs[j]) == 0;
 	lane_run(&jobs[0]);
 	for (j = 1; j < n; j++) {
@@ -398,7 +410,7 @@ ae_forward(struct ae *a, int B, const float *x, float *y)
 	a->B = B;
 	a->bx = x;
 	a->by = y;
-	run_lanes(a, 0);
+	run_lanes(a, 0, NULL, NULL);
 }
 
 double
@@ -414,7 +426,7 @@ ae_loss_grad(struct ae *a, int B, const float *x, double wl2)
 	a->bx = x;
 	a->by = NULL;
 	a->wl2 = wl2;
-	run_lanes(a, 1);
+	run_lanes(a, 1, NULL, NULL);
 	for (j = 0; j < a->nthreads; j++) {
 		if (a->lane[j].nb == 0)
 			continue;
@@ -441,4 +453,106 @@ ae_train_step(struct ae *a, int B, const float *x, double wl2)
 
 	ae_update(a);
 	return loss;
+}
+
+void
+ae_parallel(struct ae *a, void (*fn)(void *ctx, int lane, int nlanes),
+    void *ctx)
+{
+	run_lanes(a, 0, fn, ctx);
+}
+
+int
+ae_tensors(const struct ae *a, struct model_tensor *t)
+{
+	const struct ae_layer *l;
+	struct model_tensor *w, *b;
+	int i;
+
+	for (i = 0; i < a->nl; i++) {
+		l = &a->L[i];
+		w = &t[2 * i];
+		b = &t[2 * i + 1];
+		memset(w, 0, sizeof *w);
+		memset(b, 0, sizeof *b);
+		snprintf(w->name, sizeof w->name, "%s.w", l->name);
+		snprintf(b->name, sizeof b->name, "%s.b", l->name);
+		w->ndim = 4;
+		w->dim[0] = l->c.transposed ? l->c.ic : l->c.oc;
+		w->dim[1] = l->c.transposed ? l->c.oc : l->c.ic;
+		w->dim[2] = w->dim[3] = l->c.k;
+		w->off = l->woff;
+		w->n = nn_conv_nweights(&l->c);
+		b->ndim = 1;
+		b->dim[0] = l->c.oc;
+		b->off = l->boff;
+		b->n = l->c.oc;
+	}
+	return 2 * a->nl;
+}
+
+int
+ae_meta_arch(const struct ae_config *cfg, char **meta)
+{
+	if (model_meta_set(meta, "arch", "bergmann-cae") == -1 ||
+	    model_meta_set(meta, "patch", "%d", cfg->patch) == -1 ||
+	    model_meta_set(meta, "channels", "%d", cfg->channels) == -1 ||
+	    model_meta_set(meta, "width", "%d", cfg->width) == -1 ||
+	    model_meta_set(meta, "latent", "%d", cfg->latent) == -1 ||
+	    model_meta_set(meta, "down", "%d", cfg->down) == -1)
+		return -1;
+	return 0;
+}
+
+int
+ae_config_from_meta(const char *meta, struct ae_config *cfg, char *err,
+    size_t errlen)
+{
+	char arch[32];
+	long v[5];
+
+	if (model_meta_get(meta, "arch", arch, sizeof arch) == -1 ||
+	    strcmp(arch, "bergmann-cae") != 0) {
+		snprintf(err, errlen, "unknown network architecture");
+		return -1;
+	}
+	if (model_meta_long(meta, "patch", 1, AE_MAX_PATCH, &v[0], err,
+	    errlen) == -1 ||
+	    model_meta_long(meta, "channels", 1, 3, &v[1], err, errlen) == -1 ||
+	    model_meta_long(meta, "width", 1, AE_MAX_WIDTH, &v[2], err,
+	    errlen) == -1 ||
+	    model_meta_long(meta, "latent", 1, AE_MAX_LATENT, &v[3], err,
+	    errlen) == -1 ||
+	    model_meta_long(meta, "down", 4, 5, &v[4], err, errlen) == -1)
+		return -1;
+	*cfg = (struct ae_config){ (int)v[0], (int)v[1], (int)v[2],
+	    (int)v[3], (int)v[4] };
+	return ae_config_check(cfg, err, errlen);
+}
+
+int
+ae_load_params(struct ae *a, const struct model *m, char *err,
+    size_t errlen)
+{
+	struct model_tensor t[2 * AE_MAXL];
+	const struct model_tensor *mt;
+	int n = ae_tensors(a, t), i;
+
+	for (i = 0; i < n; i++) {
+		mt = model_tensor(m, t[i].name);
+		if (mt == NULL) {
+			snprintf(err, errlen, "tensor '%s' is missing",
+			    t[i].name);
+			return -1;
+		}
+		if (mt->ndim != t[i].ndim || memcmp(mt->dim, t[i].dim,
+		    sizeof mt->dim) != 0) {
+			snprintf(err, errlen, "tensor '%s' has the wrong "
+			    "shape", t[i].name);
+			return -1;
+		}
+		memcpy(a->params + t[i].off, m->data + mt->off,
+		    t[i].n * sizeof(float));
+	}
+	return 0;
 }

@@ -32,6 +32,7 @@
 
 #include <stddef.h>
 
+#include "model.h"
 #include "nn/adam.h"
 #include "nn/conv.h"
 
@@ -133,5 +134,37 @@ double ae_train_step(struct ae *a, int B, const float *x, double wl2);
 
 /* Multiply-adds x 2 of one sample's forward pass. */
 double ae_flops(const struct ae *a);
+
+/*
+ * Run fn(ctx, lane, nlanes) once on every lane's thread (lane 0 on the
+ * caller's) and wait for all: the tools' per-window work (residual maps)
+ * shares the network's one level of parallelism.
+ */
+void ae_parallel(struct ae *a, void (*fn)(void *ctx, int lane, int nlanes),
+    void *ctx);
+
+/*
+ * The parameter tensors in model-file form, two per layer in buffer order:
+ * "<layer>.w" (OC, IC, K, K) for a convolution, (IC, OC, K, K) for a
+ * transposed one, and "<layer>.b" (OC); offsets index a->params.  t holds
+ * 2 * AE_MAXL entries.  Returns the count.
+ */
+int ae_tensors(const struct ae *a, struct model_tensor *t);
+
+/* Append the architecture keys (arch, patch, channels, width, latent,
+ * down) to *meta.  0, or -1 when out of memory. */
+int ae_meta_arch(const struct ae_config *cfg, char **meta);
+
+/* The architecture recorded in model metadata.  0, or -1 with err. */
+int ae_config_from_meta(const char *meta, struct ae_config *cfg, char *err,
+    size_t errlen);
+
+/*
+ * Copy the parameters of a model read with model_read() into a, which must
+ * have been built with the model's configuration: every tensor must be
+ * present with the right shape.  0, or -1 with err filled.
+ */
+int ae_load_params(struct ae *a, const struct model *m, char *err,
+    size_t errlen);
 
 #endif

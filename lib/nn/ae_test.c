@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nn/ae.h"
 #include "nn/gradcheck.h"
@@ -208,6 +209,61 @@ lanes(void)
 	free(y2);
 }
 
+/* Save through the model file and load into a fresh network. */
+static void
+save_load(void)
+{
+	struct ae_config cfg = { 32, 3, 4, 8, 4 }, c2;
+	struct model_tensor t[2 * AE_MAXL];
+	struct gc_rng r = { 8 };
+	struct ae a, b;
+	struct model m;
+	char err[AE_ERRLEN], *meta = NULL, path[] = "/tmp/ae_testXXXXXX";
+	float *x = malloc(2 * 3 * 1024 * sizeof *x), *y1, *y2;
+	int fd, n, ok;
+
+	y1 = malloc(2 * 3 * 1024 * sizeof *y1);
+	y2 = malloc(2 * 3 * 1024 * sizeof *y2);
+	batch(&r, 2, 3, 32, x);
+	ae_init(&a, &cfg, 2, 1, err, sizeof err);
+	ae_init_params(&a, 4);
+	ae_forward(&a, 2, x, y1);
+	n = ae_tensors(&a, t);
+	fd = mkstemp(path);
+	close(fd);
+	ok = ae_meta_arch(&cfg, &meta) == 0 && model_write(path, "ae", meta, t,
+	    n, a.params, a.nparams, err, sizeof err) == 0 &&
+	    model_read(&m, path, "ae", err, sizeof err) == 0;
+	if (!t_ok(ok, "network saved and read back"))
+		printf("# %s\n", err);
+	ok = ok && ae_config_from_meta(m.meta, &c2, err, sizeof err) == 0 &&
+	    memcmp(&c2, &cfg, sizeof cfg) == 0 &&
+	    ae_init(&b, &c2, 2, 1, err, sizeof err) == 0 &&
+	    ae_load_params(&b, &m, err, sizeof err) == 0;
+	t_ok(ok, "configuration and parameters load from the file");
+	if (ok) {
+		ae_forward(&b, 2, x, y2);
+		t_ok(memcmp(y1, y2, 2 * 3 * 1024 * sizeof *y1) == 0,
+		    "reloaded network reconstructs bit-identically");
+		ae_free(&b);
+	}
+	if (ok) {
+		m.t[3].dim[0]++;	/* enc2.b would be the wrong shape */
+		ae_init(&b, &c2, 1, 1, err, sizeof err);
+		t_ok(ae_load_params(&b, &m, err, sizeof err) == -1 &&
+		    strcmp(err, "tensor 'enc2.b' has the wrong shape") == 0,
+		    "a tensor of the wrong shape is refused");
+		ae_free(&b);
+		model_free(&m);
+	}
+	unlink(path);
+	free(meta);
+	ae_free(&a);
+	free(x);
+	free(y1);
+	free(y2);
+}
+
 int
 main(void)
 {
@@ -216,5 +272,6 @@ main(void)
 	gradcheck(3, 0);
 	gradcheck(1, 1);
 	lanes();
+	save_load();
 	return t_done();
 }
