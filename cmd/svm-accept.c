@@ -573,8 +573,8 @@ predict(int argc, char *argv[])
 	if (model == NULL)
 		die(RC_USAGE, "-m model is required (or train one with "
 		    "'svm-accept train')");
-	if (svmfile_load(&m, model, err, sizeof err) == -1)
-		die(RC_MODEL, "%s", err);
+	if ((r = svmfile_load(&m, model, err, sizeof err)) != 0)
+		die(r == -1 ? RC_MODEL : RC_SYS, "%s", err);
 	feat = xmalloc(m.nfeat * sizeof *feat);
 
 	in = ndj_open(argc - optind, argv + optind);

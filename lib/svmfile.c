@@ -84,13 +84,17 @@ tmp_create(char *path, size_t len, char *err, size_t errlen)
 	return 0;
 }
 
-/* Read all of path into *buf (NUL-terminated, *len bytes).  0, or -1. */
+/*
+ * Read all of path into *buf (NUL-terminated, *len bytes).  0; -1 when it
+ * cannot be read; -2 when memory is short.
+ */
 static int
 read_all(const char *path, const char *what, char **buf, size_t *len,
     char *err, size_t errlen)
 {
 	size_t cap = 4096, n = 0, got;
 	char *b = NULL, *nb;
+	int rc = -1;
 	FILE *f;
 
 	if ((f = fopen(path, "rb")) == NULL) {
@@ -102,6 +106,7 @@ read_all(const char *path, const char *what, char **buf, size_t *len,
 		if ((nb = realloc(b, cap + 1)) == NULL) {
 			snprintf(err, errlen, "%s '%s': out of memory", what,
 			    path);
+			rc = -2;
 			goto fail;
 		}
 		b = nb;
@@ -128,7 +133,7 @@ read_all(const char *path, const char *what, char **buf, size_t *len,
 fail:
 	fclose(f);
 	free(b);
-	return -1;
+	return rc;
 }
 
 /* Parsing: a cursor over [p, end), which ends just after a newline. */
@@ -237,26 +242,32 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The first name that occurs twice in names[0..n), or NULL. */
-static const char *
-duplicate_name(char *const *names, size_t n)
+/*
+ * Find a name that occurs twice in names[0..n) into *dup (NULL if none).
+ * 0, or -1 when memory is short.
+ */
+static int
+duplicate_name(char *const *names, size_t n, const char **dup)
 {
-	const char *dup = NULL;
 	char **s;
 	size_t i;
 
+	*dup = NULL;
 	if ((s = malloc(n * sizeof *s)) == NULL)
-		return NULL;
+		return -1;
 	memcpy(s, names, n * sizeof *s);
 	qsort(s, n, sizeof *s, cmp_names);
-	for (i = 1; i < n && dup == NULL; i++)
+	for (i = 1; i < n && *dup == NULL; i++)
 		if (strcmp(s[i - 1], s[i]) == 0)
-			dup = s[i];
+			*dup = s[i];
 	free(s);
-	return dup;
+	return 0;
 }
 
-/* The header lines after the first, up to and including "model". */
+/*
+ * The header lines after the first, up to and including "model".  0; -1
+ * for a bad header; -2 when memory is short.
+ */
 static int
 parse_header(struct svmfile *m, struct cur *c, const char *name, char *err,
     size_t errlen)
@@ -266,6 +277,7 @@ parse_header(struct svmfile *m, struct cur *c, const char *name, char *err,
 	enum scale_kind kind;
 	char kname[16], why[128], **nn;
 	const char *w, *dup;
+	int rc = -1;
 	long v;
 
 	if (!word_is(c, "libsvm") || !integer(c, 1, INT_MAX, 0, &v) ||
@@ -303,18 +315,12 @@ parse_header(struct svmfile *m, struct cur *c, const char *name, char *err,
 			nn = realloc(m->names, cap * sizeof *nn);
 			if (nn != NULL)
 				m->names = nn;
-			if (na == NULL || nb == NULL || nn == NULL) {
-				snprintf(err, errlen, "model '%s': out of "
-				    "memory", name);
-				goto fail;
-			}
+			if (na == NULL || nb == NULL || nn == NULL)
+				goto oom;
 		}
 		len = word(c, &w);
-		if (len > 0 && (m->names[n] = strndup(w, len)) == NULL) {
-			snprintf(err, errlen, "model '%s': out of memory",
-			    name);
-			goto fail;
-		}
+		if (len > 0 && (m->names[n] = strndup(w, len)) == NULL)
+			goto oom;
 		if (len > 0)
 			m->nfeat = ++n;		/* m owns the name now */
 		if (len == 0 || memchr(w, '\0', len) != NULL ||
@@ -332,15 +338,15 @@ parse_header(struct svmfile *m, struct cur *c, const char *name, char *err,
 		bad_line(c, name, "no features", err, errlen);
 		goto fail;
 	}
-	if ((dup = duplicate_name(m->names, n)) != NULL) {
+	if (duplicate_name(m->names, n, &dup) == -1)
+		goto oom;
+	if (dup != NULL) {
 		snprintf(err, errlen, "model '%s': feature '%s' appears twice",
 		    name, dup);
 		goto fail;
 	}
-	if (scale_init(&m->scale, kind, n) == -1) {
-		snprintf(err, errlen, "model '%s': out of memory", name);
-		goto fail;
-	}
+	if (scale_init(&m->scale, kind, n) == -1)
+		goto oom;
 	memcpy(m->scale.a, a, n * sizeof *a);
 	memcpy(m->scale.b, b, n * sizeof *b);
 	free(a);
@@ -350,10 +356,13 @@ parse_header(struct svmfile *m, struct cur *c, const char *name, char *err,
 		return -1;
 	}
 	return 0;
+oom:
+	snprintf(err, errlen, "model '%s': out of memory", name);
+	rc = -2;
 fail:
 	free(a);
 	free(b);
-	return -1;
+	return rc;
 }
 
 /*
@@ -422,18 +431,20 @@ check_libsvm(struct cur *c, size_t nfeat, const char *name, char *err,
 	return 0;
 }
 
-/* Hand libsvm its part through a temporary file. */
-static struct svm_model *
-libsvm_load(const char *text, size_t len, const char *name, char *err,
-    size_t errlen)
+/*
+ * Hand libsvm its part through a temporary file.  0 and *model set; -1
+ * when libsvm refuses the part; -2 when the temporary file fails.
+ */
+static int
+libsvm_load(const char *text, size_t len, const char *name,
+    struct svm_model **model, char *err, size_t errlen)
 {
-	struct svm_model *model = NULL;
 	char tmp[4096];
+	int ok, rc = -2;
 	FILE *f;
-	int ok;
 
 	if (tmp_create(tmp, sizeof tmp, err, errlen) == -1)
-		return NULL;
+		return -2;
 	ok = (f = fopen(tmp, "wb")) != NULL;
 	if (ok) {
 		ok = fwrite(text, 1, len, f) == len;
@@ -442,11 +453,14 @@ libsvm_load(const char *text, size_t len, const char *name, char *err,
 	if (!ok)
 		snprintf(err, errlen, "writing temporary file '%s': %s", tmp,
 		    strerror(errno));
-	else if ((model = svm_load_model(tmp)) == NULL)
+	else if ((*model = svm_load_model(tmp)) == NULL) {
 		snprintf(err, errlen, "model '%s': libsvm cannot read its "
 		    "part", name);
+		rc = -1;
+	} else
+		rc = 0;
 	unlink(tmp);
-	return model;
+	return rc;
 }
 
 int
@@ -454,12 +468,12 @@ svmfile_parse(struct svmfile *m, const char *name, const char *buf,
     size_t len, char *err, size_t errlen)
 {
 	unsigned long want;
+	locale_t loc, old;
 	struct cur c;
 	size_t t, n;
 	char *e;
 	long v;
-	locale_t loc, old;
-	int rc = -1;
+	int rc;
 
 	memset(m, 0, sizeof *m);
 	n = strlen(MAGIC);
@@ -505,28 +519,20 @@ svmfile_parse(struct svmfile *m, const char *name, const char *buf,
 
 	c.end = buf + t;
 	loc = c_locale_enter(&old);
-	if (parse_header(m, &c, name, err, errlen) == 0) {
+	if ((rc = parse_header(m, &c, name, err, errlen)) == 0) {
 		const char *part = c.p;
 
-		if (check_libsvm(&c, m->nfeat, name, err, errlen) == 0 &&
-		    (m->model = libsvm_load(part, (size_t)(c.end - part), name,
-		    err, errlen)) != NULL)
-			rc = 0;
+		if ((rc = check_libsvm(&c, m->nfeat, name, err, errlen)) == 0)
+			rc = libsvm_load(part, (size_t)(c.end - part), name,
+			    &m->model, err, errlen);
 	}
 	c_locale_leave(loc, old);
-	if (rc == 0 && svm_check_probability_model(m->model) != 1) {
-		snprintf(err, errlen, "model '%s': no probability model", name);
-		rc = -1;
+	if (rc == 0 && (m->x = malloc((m->nfeat + 1) * sizeof *m->x)) ==
+	    NULL) {
+		snprintf(err, errlen, "model '%s': out of memory", name);
+		rc = -2;
 	}
-	if (rc == 0) {
-		m->x = malloc((m->nfeat + 1) * sizeof *m->x);
-		if (m->x == NULL) {
-			snprintf(err, errlen, "model '%s': out of memory",
-			    name);
-			rc = -1;
-		}
-	}
-	if (rc == -1)
+	if (rc != 0)
 		svmfile_free(m);
 	return rc;
 }
@@ -539,8 +545,8 @@ svmfile_load(struct svmfile *m, const char *path, char *err, size_t errlen)
 	int rc;
 
 	memset(m, 0, sizeof *m);
-	if (read_all(path, "model", &buf, &len, err, errlen) == -1)
-		return -1;
+	if ((rc = read_all(path, "model", &buf, &len, err, errlen)) != 0)
+		return rc;
 	rc = svmfile_parse(m, path, buf, len, err, errlen);
 	free(buf);
 	return rc;
@@ -582,12 +588,11 @@ int
 svmfile_save(const struct svmfile *m, const char *path, char *err,
     size_t errlen)
 {
-	char tmp[4096], *svm = NULL, *doc = NULL, sum[16];
+	char tmp[4096], *svm = NULL, *doc = NULL, *grown, sum[16];
 	size_t i, svmlen, doclen;
-	int got;
 	struct svmfile check;
 	struct safeout so;
-	int rc = -1;
+	int got, rc = -1;
 
 	for (i = 0; i < m->nfeat; i++)
 		if (!svmfile_name_ok(m->names[i])) {
@@ -605,7 +610,7 @@ svmfile_save(const struct svmfile *m, const char *path, char *err,
 	}
 	got = read_all(tmp, "temporary file", &svm, &svmlen, err, errlen);
 	unlink(tmp);
-	if (got == -1)
+	if (got != 0)
 		return -1;
 	if (compose(m, svm, svmlen, &doc, &doclen, err, errlen) == -1)
 		goto out;
@@ -613,13 +618,14 @@ svmfile_save(const struct svmfile *m, const char *path, char *err,
 	    (unsigned long)crc32_update(0, doc, doclen));
 
 	/* never write a model this code would refuse to read */
-	if ((doc = realloc(doc, doclen + sizeof sum)) == NULL) {
+	if ((grown = realloc(doc, doclen + sizeof sum)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	doc = grown;
 	memcpy(doc + doclen, sum, strlen(sum) + 1);
 	doclen += strlen(sum);
-	if (svmfile_parse(&check, path, doc, doclen, err, errlen) == -1)
+	if (svmfile_parse(&check, path, doc, doclen, err, errlen) != 0)
 		goto out;
 	svmfile_free(&check);
 

@@ -53,17 +53,20 @@ int svmfile_save(const struct svmfile *m, const char *path, char *err,
     size_t errlen);
 
 /*
- * Read the model file path into m, ready for svmfile_predict().  -1 with
- * err filled ("model 'path': ...") when the file is missing or unreadable,
- * not a linekit SVM model, of a newer version, truncated, damaged (CRC
- * mismatch) or inconsistent.  On -1 m holds nothing to free.
+ * Read the model file path into m, ready for svmfile_predict().  0; -1
+ * with err filled ("model 'path': ...") when the file is missing or
+ * unreadable, not a linekit SVM model, of a newer version, truncated,
+ * damaged (CRC mismatch) or inconsistent; -2 with err filled when memory
+ * is short or the temporary file for libsvm fails.  On -1 and -2 m holds
+ * nothing to free.
  */
 int svmfile_load(struct svmfile *m, const char *path, char *err,
     size_t errlen);
 
 /*
  * As svmfile_load, from the len bytes at buf (buf[len] must be '\0'; the
- * bytes are not changed); name is used in messages.  For tests and fuzzing.
+ * bytes are not changed); name is used in messages.  For tests, fuzzing
+ * and svmfile_save's check of what it writes.
  */
 int svmfile_parse(struct svmfile *m, const char *name, const char *buf,
     size_t len, char *err, size_t errlen);

@@ -279,6 +279,12 @@ main(void)
 	free(text);
 	svmfile_save(&m, path, err, sizeof err);
 	text = slurp(path, &len);
+	setenv("TMPDIR", "/nonexistent", 1);
+	t_ok(svmfile_load(&l, path, err, sizeof err) == -2 &&
+	    strcmp(err, "cannot create a temporary file in '/nonexistent': "
+	    "No such file or directory") == 0,
+	    "no temporary directory: a system failure, not a bad model");
+	unsetenv("TMPDIR");
 	t_ok(svmfile_load(&l, "/nonexistent/m.svm", err, sizeof err) == -1 &&
 	    strcmp(err, "model '/nonexistent/m.svm': No such file or "
 	    "directory") == 0, "missing file");
