@@ -1,0 +1,269 @@
+/*
+ * aemap: sliding-window residual maps (see aemap.h).  Windows are cut
+ * from the image with clamped coordinates (edge padding), reconstructed a
+ * batch at a time, their maps computed in parallel on the network's lanes
+ * and added into the caller's map with a per-pixel window count.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aemap.h"
+#include "nn/loss.h"
+
+static float *
+falloc(size_t n)
+{
+	void *p;
+
+	if (n > (size_t)-1 / sizeof(float) || posix_memalign(&p, 64,
+	    (n ? n : 1) * sizeof(float)) != 0)
+		return NULL;
+	return p;
+}
+
+int
+aemap_init(struct aemap *m, struct ae *a, int stride, int res, char *err,
+    size_t errlen)
+{
+	int P = a->cfg.patch, C = a->cfg.channels, i;
+	size_t n = (size_t)a->bmax * C * P * P;
+
+	memset(m, 0, sizeof *m);
+	m->a = a;
+	m->stride = stride;
+	m->res = res;
+	if (!(m->win = falloc(n)) || !(m->rec = falloc(n)) ||
+	    !(m->wmap[0] = falloc((size_t)a->bmax * P * P)) ||
+	    !(m->wmap[1] = falloc((size_t)a->bmax * P * P)))
+		goto nomem;
+	for (i = 0; i < a->nthreads; i++)
+		if (!(m->lws[i] = falloc(nn_ssim_wsize(P, P))))
+			goto nomem;
+	return 0;
+nomem:
+	aemap_free(m);
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+void
+aemap_free(struct aemap *m)
+{
+	int i;
+
+	free(m->win);
+	free(m->rec);
+	free(m->wmap[0]);
+	free(m->wmap[1]);
+	for (i = 0; i < AE_MAX_THREADS; i++)
+		free(m->lws[i]);
+	free(m->cnt);
+	memset(m, 0, sizeof *m);
+}
+
+int
+aemap_positions(int n, int patch, int stride, int *pos, int cap)
+{
+	int k = 0, x;
+
+	if (n <= patch) {
+		if (pos != NULL && cap > 0)
+			pos[0] = 0;
+		return 1;
+	}
+	for (x = 0; x + patch < n; x += stride, k++)
+		if (pos != NULL && k < cap)
+			pos[k] = x;
+	if (pos != NULL && k < cap)
+		pos[k] = n - patch;
+	return k + 1;
+}
+
+/* Copy the window at (x0, y0) of im, clamping coordinates, to dst. */
+static void
+cut(const struct img *im, int x0, int y0, int P, float *dst)
+{
+	long hw = (long)im->w * im->h;
+	int c, i, j, y, x;
+	const float *row;
+
+	for (c = 0; c < im->c; c++)
+		for (i = 0; i < P; i++) {
+			y = y0 + i < im->h ? y0 + i : im->h - 1;
+			row = im->data + c * hw + (long)y * im->w;
+			if (x0 + P <= im->w) {
+				memcpy(dst, row + x0, P * sizeof *dst);
+				dst += P;
+				continue;
+			}
+			for (j = 0; j < P; j++) {
+				x = x0 + j < im->w ? x0 + j : im->w - 1;
+				*dst++ = row[x];
+			}
+		}
+}
+
+/* Lane work: the residual maps of this lane's windows. */
+static void
+lane_maps(void *ctx, int lane, int nlanes)
+{
+	struct aemap *m = ctx;
+	int P = m->a->cfg.patch, C = m->a->cfg.channels, i;
+	int lo = (int)((long)m->nwin * lane / nlanes);
+	int hi = (int)((long)m->nwin * (lane + 1) / nlanes);
+	long wsz = (long)C * P * P, msz = (long)P * P;
+
+	for (i = lo; i < hi; i++) {
+		if (m->res & AEMAP_SSIM)
+			nn_ssim_map(C, P, P, m->rec + i * wsz, m->win + i * wsz,
+			    m->wmap[0] + i * msz, m->lws[lane]);
+		if (m->res & AEMAP_L2)
+			nn_l2_map(C, P, P, m->rec + i * wsz, m->win + i * wsz,
+			    m->wmap[1] + i * msz);
+	}
+}
+
+/* Add window i's maps at (x0, y0) into the image maps. */
+static void
+add_window(struct aemap *m, int i, int x0, int y0, int w, int h,
+    float *out[2])
+{
+	int P = m->a->cfg.patch, r, k, j, nw = x0 + P <= w ? P : w - x0;
+	const float *src;
+	float *dst;
+
+	for (k = 0; k < 2; k++) {
+		if (out[k] == NULL)
+			continue;
+		for (r = 0; r < P && y0 + r < h; r++) {
+			src = m->wmap[k] + (long)i * P * P + (long)r * P;
+			dst = out[k] + (long)(y0 + r) * w + x0;
+			for (j = 0; j < nw; j++)
+				dst[j] += src[j];
+		}
+	}
+	for (r = 0; r < P && y0 + r < h; r++) {
+		dst = m->cnt + (long)(y0 + r) * w + x0;
+		for (j = 0; j < nw; j++)
+			dst[j] += 1;
+	}
+}
+
+int
+aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
+    char *err, size_t errlen)
+{
+	int P = m->a->cfg.patch, nx, ny, k, i, b;
+	int *px, *py;
+	size_t n = (size_t)im->w * im->h, q;
+	float *out[2], *nc;
+	long wsz = (long)im->c * P * P;
+
+	out[0] = m->res & AEMAP_SSIM ? ssim : NULL;
+	out[1] = m->res & AEMAP_L2 ? l2 : NULL;
+	if (n > m->cap) {
+		if ((nc = falloc(n)) == NULL) {
+			snprintf(err, errlen, "out of memory for a %dx%d map",
+			    im->w, im->h);
+			return -1;
+		}
+		free(m->cnt);
+		m->cnt = nc;
+		m->cap = n;
+	}
+	nx = aemap_positions(im->w, P, m->stride, NULL, 0);
+	ny = aemap_positions(im->h, P, m->stride, NULL, 0);
+	px = malloc((size_t)(nx + ny) * sizeof *px);
+	if (px == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	py = px + nx;
+	aemap_positions(im->w, P, m->stride, px, nx);
+	aemap_positions(im->h, P, m->stride, py, ny);
+	for (k = 0; k < 2; k++)
+		if (out[k] != NULL)
+			memset(out[k], 0, n * sizeof(float));
+	memset(m->cnt, 0, n * sizeof(float));
+	for (k = 0; k < nx * ny; k += b) {
+		b = nx * ny - k < m->a->bmax ? nx * ny - k : m->a->bmax;
+		for (i = 0; i < b; i++)
+			cut(im, px[(k + i) % nx], py[(k + i) / nx], P,
+			    m->win + i * wsz);
+		ae_forward(m->a, b, m->win, m->rec);
+		m->nwin = b;
+		ae_parallel(m->a, lane_maps, m);
+		for (i = 0; i < b; i++)
+			add_window(m, i, px[(k + i) % nx], py[(k + i) / nx],
+			    im->w, im->h, out);
+	}
+	for (k = 0; k < 2; k++)
+		if (out[k] != NULL)
+			for (q = 0; q < n; q++)
+				out[k][q] /= m->cnt[q];
+	free(px);
+	return 0;
+}
+
+/* The k-th largest of v[0..n) moved to v[k-1], larger ones before it
+ * (Hoare's selection, median-of-three pivot). */
+static void
+select_top(float *v, long n, long k)
+{
+	long lo = 0, hi = n - 1, i, j;
+	float p, t;
+
+	while (lo < hi) {
+		long mid = lo + (hi - lo) / 2;
+
+		p = v[mid];
+		if ((v[lo] > p) != (v[lo] > v[hi]))
+			p = v[lo];
+		else if ((v[hi] > p) != (v[hi] > v[lo]))
+			p = v[hi];
+		i = lo;
+		j = hi;
+		while (i <= j) {
+			while (v[i] > p)
+				i++;
+			while (v[j] < p)
+				j--;
+			if (i <= j) {
+				t = v[i];
+				v[i++] = v[j];
+				v[j--] = t;
+			}
+		}
+		if (k - 1 <= j)
+			hi = j;
+		else if (k - 1 >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+void
+aemap_score(const float *map, long n, long k, float *scratch, double *max,
+    double *topk)
+{
+	double s = 0, mx;
+	long i;
+
+	if (k > n)
+		k = n;
+	if (k < 1)
+		k = 1;
+	mx = map[0];
+	for (i = 0; i < n; i++) {
+		scratch[i] = map[i];
+		if (map[i] > mx)
+			mx = map[i];
+	}
+	select_top(scratch, n, k);
+	for (i = 0; i < k; i++)
+		s += scratch[i];
+	*max = mx;
+	*topk = s / k;
+}

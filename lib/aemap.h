@@ -1,0 +1,68 @@
+/*
+ * aemap: the auto-encoder's residual map of a whole image (Bergmann et
+ * al.): the image is cut into patch-sized windows at a stride, every
+ * window is reconstructed (many windows per batched forward pass), each
+ * window gets its own residual map, and the maps are averaged where
+ * windows overlap.  The windows' positions along a side of n pixels are
+ * 0, s, 2s, ... and a last one flush with the far edge, so every pixel is
+ * covered; a side shorter than the patch is padded by repeating the edge
+ * pixels (the padding never reaches the map).
+ *
+ * Residuals: 1 - SSIM (same-size map, window clipped at the patch border,
+ * see nn_ssim_map) and the squared difference, each averaged over the
+ * channels.  Buffers are allocated once, and grown only when an image
+ * larger than any before arrives.
+ */
+#ifndef LK_AEMAP_H
+#define LK_AEMAP_H
+
+#include <stddef.h>
+
+#include "img.h"
+#include "nn/ae.h"
+
+#define AEMAP_SSIM 1	/* residual bits */
+#define AEMAP_L2 2
+
+struct aemap {
+	struct ae *a;		/* the network; batch = a->bmax windows */
+	int stride;
+	int res;		/* AEMAP_SSIM | AEMAP_L2 */
+	float *win, *rec;	/* (bmax, C, P, P) windows, reconstructions */
+	float *wmap[2];		/* (bmax, P, P) per-window SSIM, L2 maps */
+	float *lws[AE_MAX_THREADS];	/* SSIM workspace per lane */
+	float *cnt;		/* (cap) windows covering each pixel */
+	size_t cap;
+	int nwin;		/* windows in the current batch */
+};
+
+/*
+ * Set up for network a, window stride (1..patch) and residuals res.
+ * 0, or -1 with err filled (out of memory).
+ */
+int aemap_init(struct aemap *m, struct ae *a, int stride, int res,
+    char *err, size_t errlen);
+
+void aemap_free(struct aemap *m);
+
+/*
+ * The residual maps of im (its channel count must be the network's):
+ * ssim and l2 (each (h, w), caller's memory) receive the maps requested
+ * in res; the other may be NULL.  0, or -1 with err filled (out of
+ * memory for a larger image).
+ */
+int aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
+    char *err, size_t errlen);
+
+/* Window positions along a side of n pixels, at most cap of them into
+ * pos; returns the count (the count alone when pos is NULL). */
+int aemap_positions(int n, int patch, int stride, int *pos, int cap);
+
+/*
+ * Image scores of a map of n values: its maximum, and the mean of its k
+ * largest values (k clipped to n).  scratch holds n floats.
+ */
+void aemap_score(const float *map, long n, long k, float *scratch,
+    double *max, double *topk);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * aemap_test: window positions; the batched, threaded sliding-window maps
+ * against a direct window-by-window computation (one window per forward
+ * pass, maps averaged by hand), for an image larger than the patch in one
+ * direction and smaller in the other; the top-k score against a sort.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aemap.h"
+#include "nn/loss.h"
+#include "test.h"
+
+static int
+cmpf(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void
+positions(void)
+{
+	int p[16], n;
+
+	n = aemap_positions(512, 128, 64, p, 16);
+	t_ok(n == 7 && p[0] == 0 && p[6] == 384, "512 at stride 64: 7 "
+	    "windows, 0..384");
+	n = aemap_positions(130, 128, 32, p, 16);
+	t_ok(n == 2 && p[0] == 0 && p[1] == 2, "130: windows at 0 and 2");
+	n = aemap_positions(100, 128, 32, p, 16);
+	t_ok(n == 1 && p[0] == 0, "side shorter than the patch: one window");
+	n = aemap_positions(128, 128, 32, p, 16);
+	t_ok(n == 1 && p[0] == 0, "side equal to the patch: one window");
+}
+
+/* Direct: every window alone, maps averaged. */
+static void
+direct(struct ae *a, const struct img *im, int stride, float *ssim, float *l2)
+{
+	int P = a->cfg.patch, C = im->c, px[64], py[64], nx, ny, i, j, r, q, c;
+	float *w = malloc((size_t)C * P * P * sizeof *w);
+	float *y = malloc((size_t)C * P * P * sizeof *y);
+	float *ms = malloc((size_t)P * P * sizeof *ms);
+	float *ml = malloc((size_t)P * P * sizeof *ml);
+	float *ws = malloc(nn_ssim_wsize(P, P) * sizeof *ws);
+	float *cnt = calloc((size_t)im->w * im->h, sizeof *cnt);
+	long n = (long)im->w * im->h, k;
+
+	nx = aemap_positions(im->w, P, stride, px, 64);
+	ny = aemap_positions(im->h, P, stride, py, 64);
+	memset(ssim, 0, n * sizeof *ssim);
+	memset(l2, 0, n * sizeof *l2);
+	for (j = 0; j < ny; j++)
+		for (i = 0; i < nx; i++) {
+			for (c = 0; c < C; c++)
+				for (r = 0; r < P; r++)
+					for (q = 0; q < P; q++) {
+						int yy = py[j] + r, xx = px[i] + q;
+
+						yy = yy < im->h ? yy : im->h - 1;
+						xx = xx < im->w ? xx : im->w - 1;
+						w[(c * P + r) * P + q] = im->data[
+						    (c * im->h + yy) * im->w + xx];
+					}
+			ae_forward(a, 1, w, y);
+			nn_ssim_map(C, P, P, y, w, ms, ws);
+			nn_l2_map(C, P, P, y, w, ml);
+			for (r = 0; r < P && py[j] + r < im->h; r++)
+				for (q = 0; q < P && px[i] + q < im->w; q++) {
+					k = (long)(py[j] + r) * im->w + px[i] +
+					    q;
+					ssim[k] += ms[r * P + q];
+					l2[k] += ml[r * P + q];
+					cnt[k]++;
+				}
+		}
+	for (k = 0; k < n; k++) {
+		ssim[k] /= cnt[k];
+		l2[k] /= cnt[k];
+	}
+	free(w); free(y); free(ms); free(ml); free(ws); free(cnt);
+}
+
+static void
+maps(int C, int threads)
+{
+	struct ae_config cfg = { 32, C, 2, 4, 4 };
+	struct img im = { 75, 20, C, NULL };
+	struct aemap m;
+	struct ae a, a1;
+	char err[256], what[128];
+	long n = 75 * 20, i;
+	float *s1 = malloc(n * sizeof *s1), *l1 = malloc(n * sizeof *l1);
+	float *s2 = malloc(n * sizeof *s2), *l2 = malloc(n * sizeof *l2);
+	double es = 0, el = 0;
+
+	im.data = malloc((size_t)C * n * sizeof *im.data);
+	for (i = 0; i < C * n; i++)
+		im.data[i] = 0.5f + 0.4f * sinf(i * 0.37f) * cosf(i * 0.011f);
+	ae_init(&a, &cfg, 3, threads, err, sizeof err);	/* 3: batches */
+	ae_init(&a1, &cfg, 1, 1, err, sizeof err);
+	ae_init_params(&a, 3);
+	ae_init_params(&a1, 3);
+	if (aemap_init(&m, &a, 16, AEMAP_SSIM | AEMAP_L2, err, sizeof err))
+		return;
+	t_ok(aemap_run(&m, &im, s1, l1, err, sizeof err) == 0, "maps run");
+	direct(&a1, &im, 16, s2, l2);
+	for (i = 0; i < n; i++) {
+		es = fmax(es, fabs(s1[i] - s2[i]));
+		el = fmax(el, fabs(l1[i] - l2[i]));
+	}
+	snprintf(what, sizeof what, "C=%d, %d lanes: batched maps equal the "
+	    "direct ones (ssim %.2g, l2 %.2g)", C, threads, es, el);
+	t_ok(es < 1e-5 && el < 1e-6, what);
+	aemap_free(&m);
+	ae_free(&a);
+	ae_free(&a1);
+	free(im.data); free(s1); free(l1); free(s2); free(l2);
+}
+
+static void
+score(void)
+{
+	float v[1000], s[1000];
+	double mx, tk, want = 0;
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		v[i] = (float)((i * 7919) % 1000) / 7 + (i % 3 == 0);
+	aemap_score(v, 1000, 37, s, &mx, &tk);
+	memcpy(s, v, sizeof v);
+	qsort(s, 1000, sizeof *s, cmpf);
+	for (i = 0; i < 37; i++)
+		want += s[i];
+	t_ok(mx == s[0] && fabs(tk - want / 37) < 1e-9, "max and top-37 "
+	    "mean match a sort");
+	aemap_score(v, 10, 100, s, &mx, &tk);
+	for (i = 0, want = 0; i < 10; i++)
+		want += v[i];
+	t_ok(fabs(tk - want / 10) < 1e-9, "k beyond n takes the mean of all");
+}
+
+int
+main(void)
+{
+	positions();
+	maps(1, 2);
+	maps(3, 1);
+	score();
+	return t_done();
+}
