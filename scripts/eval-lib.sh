@@ -174,6 +174,11 @@ eval_dataset() {
 			return 1 ;;
 		esac
 		eval "t$k=\$t"
+		# mask-boxes marks values above -t, det-eval's threshold counts
+		# values at or above it: go below by less than half a float32
+		# step, so exactly the values >= t are marked
+		t=$(awk -v t="$t" 'BEGIN { d = t < 0 ? -t : t
+		    printf "%.17g\n", (d > 0 ? t - d * 3e-8 : -1e-30) }')
 		produce "$W/train$k.ndjson" "$MASK_BOXES" $MB_ARGS -t "$t" \
 		    "$W/val.scored" "$W/lab$k.scored" || return 1
 		produce "$W/labels$k.tsv" labels "$W/val.lst" "$W/lab$k.lst" ||
