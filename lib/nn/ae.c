@@ -362,7 +362,11 @@ lane_run(void *arg)
 	if (j->ln->nb == 0)
 		return NULL;
 	lane_forward(j->a, j->ln);
-	if (j->train)
+	if (j->train == 2)
+		j->ln->loss = nn_loss_mix(j->a->wl2, C * j->ln->nb,
+		    (long)C * j->a->B, j->a->cfg.patch, j->a->cfg.patch,
+		    j->ln->act[j->a->nl], j->ln->act[0], NULL, j->ln->lws);
+	else if (j->train)
 		lane_backward(j->a, j->ln);
 	else if (j->a->by != NULL)
 		from_cnhw(j->ln->act[j->a->nl], j->ln->nb, C, hw,
@@ -435,6 +439,24 @@ ae_loss_grad(struct ae *a, int B, const float *x, double wl2)
 			for (i = 0; i < a->nparams; i++)
 				a->grad[i] += a->lane[j].grad[i];
 	}
+	return loss;
+}
+
+double
+ae_loss(struct ae *a, int B, const float *x, double wl2)
+{
+	double loss = 0;
+	int j;
+
+	if (B < 1 || B > a->bmax)
+		BUG("batch larger than the network was built for");
+	a->B = B;
+	a->bx = x;
+	a->by = NULL;
+	a->wl2 = wl2;
+	run_lanes(a, 2, NULL, NULL);
+	for (j = 0; j < a->nthreads; j++)
+		loss += a->lane[j].loss;
 	return loss;
 }
 

@@ -126,6 +126,9 @@ void ae_forward(struct ae *a, int B, const float *x, float *y);
  */
 double ae_loss_grad(struct ae *a, int B, const float *x, double wl2);
 
+/* The same loss without the gradient (validation). */
+double ae_loss(struct ae *a, int B, const float *x, double wl2);
+
 /* One Adam step from a->grad with a->opt; a->step counts them. */
 void ae_update(struct ae *a);
 

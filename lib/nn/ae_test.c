@@ -175,6 +175,9 @@ lanes(void)
 	ae_init_params(&a2, 9);
 	ae_init_params(&a3, 9);
 	l1 = ae_loss_grad(&a1, 7, x, 0.5);
+	l2 = ae_loss(&a2, 7, x, 0.5);
+	t_ok(fabs(l1 - l2) < 1e-6, "loss without gradient, two lanes, is the "
+	    "same loss");
 	l2 = ae_loss_grad(&a2, 7, x, 0.5);
 	for (i = 0; i < a1.nparams; i++)
 		d = fmax(d, fabs(a1.grad[i] - a2.grad[i]));

@@ -214,7 +214,8 @@ nn_loss_mix(double wl2, int np, long total, int h, int w, const float *y,
 	long n = (long)np * h * w;
 	double loss = 0, npos;
 
-	memset(dy, 0, n * sizeof *dy);
+	if (dy != NULL)
+		memset(dy, 0, n * sizeof *dy);
 	if (wl2 > 0)
 		loss += wl2 / ((double)total * h * w) * nn_l2_sum(n, y, x, dy,
 		    (float)(wl2 / ((double)total * h * w)));

@@ -44,7 +44,7 @@ double nn_ssim_sum(int np, int h, int w, const float *y, const float *x,
  *   wl2 * mean (y - x)^2 + (1 - wl2) * (1 - mean SSIM),
  * the means taken over `total` planes of which this slice holds np, so the
  * slices' returned shares add up to the loss of the batch.  dy (np planes)
- * is overwritten with the gradient of the batch loss.  wl2 of 1 is plain
+ * is overwritten with the gradient of the batch loss, or is NULL.  wl2 of 1 is plain
  * L2 (then h, w may be below 11 and ws may be NULL), 0 plain SSIM.
  */
 double nn_loss_mix(double wl2, int np, long total, int h, int w,
