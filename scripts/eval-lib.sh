@@ -96,7 +96,7 @@ train_ae() {	# model list
 
 score_set() {	# set: ae-score the images of set.lst, maps into maps/set/
 	mkdir -p "$W/maps/$1"
-	"$AE_SCORE" $SCORE_ARGS -m "$W/ae.model" -M "$W/maps/$1" \
+	"$AE_SCORE" $SCORE_ARGS -m "$W/ae.model" -d "$W/maps/$1" \
 	    <"$W/$1.lst"
 }
 
@@ -226,10 +226,27 @@ summarise() {
 		    " FAR 5 | FRR 5 |"
 		print "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 	}
+	function meanrow(label, s, c,    row, i) {
+		row = "| " label " | mean |"
+		for (i = 1; i <= nk; i++)
+			row = row (c[i] ? sprintf(" **%.3f** |", s[i] / c[i]) : \
+			    " - |")
+		print row
+	}
 	{
 		ds = get($0, "dataset")
 		c = get($0, "class")
-		nc[ds] += c != "all"
+		if (ds != cur) {
+			if (cur != "" && ncls > 1)
+				meanrow(cur, dsum, dcnt)
+			cur = ds
+			ncls = 0
+			split("", dsum)
+			split("", dcnt)
+			nds++
+		}
+		if (c != "all")
+			ncls++
 		row = "| " ds " | " c " |"
 		for (i = 1; i <= nk; i++) {
 			v = get($0, key[i])
@@ -237,21 +254,18 @@ summarise() {
 			if (c != "all" && v != "null") {
 				sum[i] += v
 				cnt[i]++
+				dsum[i] += v
+				dcnt[i]++
 			}
 		}
-		line[++n] = row
-		isall[n] = c == "all"
-		dsof[n] = ds
+		if (c != "all" || ncls > 1)	# "all" only for several classes
+			print row
 	}
 	END {
-		for (j = 1; j <= n; j++)	# an "all" row only for several classes
-			if (!isall[j] || nc[dsof[j]] > 1)
-				print line[j]
-		row = "| **mean** | classes |"
-		for (i = 1; i <= nk; i++)
-			row = row (cnt[i] ? sprintf(" **%.3f** |", sum[i] / cnt[i]) \
-			    : " - |")
-		print row
+		if (cur != "" && ncls > 1)
+			meanrow(cur, dsum, dcnt)
+		if (nds > 1)
+			meanrow("all datasets", sum, cnt)
 	}' "$WORK/summary.ndjson" >"$WORK/table.md.tmp" &&
 	    mv "$WORK/table.md.tmp" "$WORK/table.md"
 }
