@@ -1568,6 +1568,8 @@ gather(struct ctx *c, int keep)
 	if (c->c == NULL)
 		return -1;
 	for (t = 0, n = 0; t < s->nws; t++) {
+		if (s->ws[t].ncand == 0)
+			continue;	/* cand may be NULL */
 		memcpy(c->c + n, s->ws[t].cand, s->ws[t].ncand *
 		    sizeof *c->c);
 		n += s->ws[t].ncand;
