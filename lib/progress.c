@@ -90,8 +90,9 @@ progress_update(struct progress *p, double done, const char *extra)
 	if (p->total > 0) {
 		progress_fmt_eta(eta, sizeof eta, r > 0 ?
 		    (p->total - done) / r : NAN);
-		snprintf(line, sizeof line, "%s %.0f/%.0f %3.0f%% %s ETA %s%s%s",
-		    p->label, done, p->total, 100 * done / p->total, rate, eta,
+		snprintf(line, sizeof line,
+		    "%s %.0f/%.0f %3.0f%% %s ETA %s%s%s", p->label, done,
+		    p->total, 100 * done / p->total, rate, eta,
 		    extra != NULL ? " " : "", extra != NULL ? extra : "");
 	} else
 		snprintf(line, sizeof line, "%s %.0f %s%s%s", p->label, done,
