@@ -14,18 +14,28 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static char path[] = "/tmp/fuzz-ndjsonXXXXXX";
+
+static void
+remove_input(void)
+{
+	unlink(path);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char path[] = "/tmp/fuzz-ndjsonXXXXXX";
 	static int fd = -1;
 	char *files[1] = { path };
 	struct ndj *in;
 	FILE *sink;
 	cJSON *rec;
 
-	if (fd == -1 && (fd = mkstemp(path)) == -1)
-		abort();
+	if (fd == -1) {
+		if ((fd = mkstemp(path)) == -1)
+			abort();
+		atexit(remove_input);
+	}
 	if (ftruncate(fd, 0) == -1 || pwrite(fd, data, size, 0) !=
 	    (ssize_t)size)
 		abort();
