@@ -68,13 +68,13 @@ def draw_defect(img):
         half = rng.uniform(12, 30)
         d = np.abs((x - cx) * np.sin(t) - (y - cy) * np.cos(t))
         along = np.abs((x - cx) * np.cos(t) + (y - cy) * np.sin(t))
-        mask = (d < 1.6) & (along < half)
-        img = img - 70 * np.exp(-d ** 2 / 2) * (along < half)
+        mask = (d < 2.5) & (along < half)
+        img = img - 110 * np.exp(-d ** 2 / 4) * (along < half)
     elif kind == 1:  # spot: a bright round blob
         r = rng.uniform(3, 7)
         d2 = (x - cx) ** 2 + (y - cy) ** 2
         mask = d2 < (r + 1) ** 2
-        img = img + 80 * np.exp(-d2 / (2 * r * r))
+        img = img + 110 * np.exp(-d2 / (2 * r * r))
     else:  # stain: a smooth dark ellipse
         a, b = rng.uniform(6, 14), rng.uniform(3, 7)
         t = rng.uniform(0, np.pi)
@@ -82,7 +82,7 @@ def draw_defect(img):
         v = -(x - cx) * np.sin(t) + (y - cy) * np.cos(t)
         e = (u / a) ** 2 + (v / b) ** 2
         mask = e < 1.2
-        img = img - 55 * np.exp(-e * 1.5)
+        img = img - 90 * np.exp(-e * 1.5)
     return img, mask
 
 
