@@ -7,6 +7,7 @@
 # is interrupted resumes where it stopped:
 #   train.lst val.lst lab1.lst lab5.lst eval.lst   the split (image paths)
 #   ae.model                      the auto-encoder, trained on train.lst
+#   ae.ckpt train-log.ndjson      its checkpoint and training log
 #   val.scored lab5.scored eval.scored  ae-score records; maps in maps/
 #   lab1.scored                   the lab5 records of lab1.lst
 #   boxes0.ndjson m0.ndjson       setting 0: threshold by the MVTec AD rule
@@ -24,7 +25,7 @@ PROG=${PROG:-eval}
 FORCE=0
 AREA=16			# setting 0: the MVTec rule's minimum defect area
 MB_ARGS="-a 16"		# mask-boxes options of every setting
-TRAIN_ARGS=		# extra ae-train options
+TRAIN_ARGS="-S 900"	# ae-train options: a 15-minute budget
 SCORE_ARGS=		# extra ae-score options
 WORK=eval-work
 BIN=${BIN:-$(dirname "$0")/../bin}
@@ -90,8 +91,13 @@ metric() {	# file class key
 	    sub(/[,}].*/, "", v); print v; exit }' "$1"
 }
 
+# ae-train on the images of list; a checkpoint every epoch, and a run
+# interrupted during training continues from it.
 train_ae() {	# model list
-	"$AE_TRAIN" $TRAIN_ARGS -o "$1" "$2"
+	resume=
+	[ -f "$W/ae.ckpt" ] && resume="-R $W/ae.ckpt"
+	"$AE_TRAIN" $TRAIN_ARGS $resume -C "$W/ae.ckpt" -L "$W/train-log.ndjson" \
+	    -o "$1" <"$2"
 }
 
 score_set() {	# set: ae-score the images of set.lst, maps into maps/set/
