@@ -11,8 +11,10 @@ mkdir -p "$out"
 
 suite() {	# name command...
 	name=$1; shift
+	t0=$(date +%s)
 	"$@" >"$out/$name.tap" 2>"$out/$name.stderr"
 	rc=$?
+	secs=$(($(date +%s) - t0))
 	p=$(grep -c '^ok ' "$out/$name.tap" | tr -d ' ')
 	s=$(grep -c '^ok .*# SKIP' "$out/$name.tap" | tr -d ' ')
 	f=$(grep -c '^not ok ' "$out/$name.tap" | tr -d ' ')
@@ -24,8 +26,8 @@ suite() {	# name command...
 		    >>"$out/$name.tap"
 		f=$((f + 1))
 	fi
-	printf '%-34s %4d passed, %d failed, %d skipped\n' "$name" \
-	    $((p - s)) "$f" "$s"
+	printf '%-30s %4d passed, %d failed, %d skipped  %3ds\n' "$name" \
+	    $((p - s)) "$f" "$s" "$secs"
 	if [ "$f" != 0 ]; then
 		grep -A30 '^not ok' "$out/$name.tap" | head -60 | sed 's/^/    /'
 		tail -20 "$out/$name.stderr" | sed 's/^/    stderr: /'
