@@ -32,7 +32,7 @@
 #include "img.h"
 #include "lines.h"
 
-#define QUAD_MAXLINES 48	/* Hough lines considered */
+#define QUAD_MAXLINES 40	/* Hough lines considered */
 #define QUAD_MAXPTS 512		/* refined edge points per side, at most */
 
 /* Sides in the order top, right, bottom, left; corners TL, TR, BR, BL. */
