@@ -97,10 +97,12 @@ loss_only(struct ae *a, int B, const float *x, double wl2)
 	return ae_loss_grad(a, B, x, wl2);
 }
 
+/* Whole-network check; width 8 and up sends the middle layers through
+ * the AVX-512 path, and about 600 parameters spread over all are checked. */
 static void
-gradcheck(int C, double wl2)
+gradcheck(int C, double wl2, int width)
 {
-	struct ae_config cfg = { 16, C, 2, 3, 4 };
+	struct ae_config cfg = { 16, C, width, 3, 4 };
 	struct gc_rng r = { 21 };
 	struct gc_err e = { 0, 0, 0, 0 };
 	struct ae a;
@@ -109,7 +111,7 @@ gradcheck(int C, double wl2)
 	float *x, *g, keep;
 	const float eps = 1e-2f;
 	double lp, lm;
-	long i, ns, skipped = 0;
+	long i, ns, skipped = 0, step;
 	int B = 2;
 
 	if (!t_ok(ae_init(&a, &cfg, B, 1, err, sizeof err) == 0, "tiny builds"))
@@ -117,8 +119,8 @@ gradcheck(int C, double wl2)
 	ae_init_params(&a, 1);
 	x = malloc((size_t)B * C * 256 * sizeof *x);
 	g = malloc(a.nparams * sizeof *g);
-	s0 = malloc(1 << 16);
-	s1 = malloc(1 << 16);
+	s0 = malloc(1 << 18);
+	s1 = malloc(1 << 18);
 	batch(&r, B, C, 16, x);
 	/* non-zero biases, so their gradients are exercised too */
 	for (i = 0; i < a.nl; i++)
@@ -126,7 +128,8 @@ gradcheck(int C, double wl2)
 	ae_loss_grad(&a, B, x, wl2);
 	memcpy(g, a.grad, a.nparams * sizeof *g);
 	ns = signs(&a, s0);
-	for (i = 0; i < a.nparams; i++) {
+	step = a.nparams > 3000 ? a.nparams / 600 | 1 : 1;
+	for (i = 0; i < a.nparams; i += step) {
 		keep = a.params[i];
 		a.params[i] = keep + eps;
 		lp = loss_only(&a, B, x, wl2);
@@ -144,10 +147,12 @@ gradcheck(int C, double wl2)
 		}
 		gc_add(&e, g[i], (lp - lm) / (2 * eps));
 	}
-	snprintf(what, sizeof what, "whole network C=%d wl2=%.1f: %ld "
-	    "gradients match finite differences (err %.2g, %ld at kinks "
-	    "skipped)", C, wl2, e.n, gc_error(&e), skipped);
-	t_ok(gc_error(&e) < 1e-3 && e.n > a.nparams / 2, what);
+	snprintf(what, sizeof what, "whole network C=%d width %d wl2=%.1f: "
+	    "%ld gradients match finite differences (err %.2g, %ld at kinks "
+	    "skipped)", C, width, wl2, e.n, gc_error(&e), skipped);
+	/* float32 forward, eps 1e-2: a right gradient scores ~1e-4..1e-3 (the
+	 * im2col and AVX-512 paths alike), a wrong one 1e-1 and up */
+	t_ok(gc_error(&e) < 2e-3 && e.n > a.nparams / step / 2, what);
 	ae_free(&a);
 	free(x);
 	free(g);
@@ -271,9 +276,10 @@ int
 main(void)
 {
 	check_tables();
-	gradcheck(1, 0.5);
-	gradcheck(3, 0);
-	gradcheck(1, 1);
+	gradcheck(1, 0.5, 2);
+	gradcheck(3, 0, 2);
+	gradcheck(1, 1, 2);
+	gradcheck(1, 0.5, 8);
 	lanes();
 	save_load();
 	return t_done();

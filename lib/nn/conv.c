@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "nn/conv.h"
+#include "nn/direct.h"
 #include "nn/gemm.h"
 #include "nn/simd.h"
 #include "util.h"
@@ -162,12 +163,14 @@ nn_conv_wsize(const struct nn_conv *c, int B, int h, int w)
 	struct geo g;
 	size_t row, all;
 
+	size_t d = nn__direct_wsize(c, B, h, w);
+
 	geo_of(c, h, w, &g);
 	row = (size_t)g.c * g.k * g.k * g.ow;
 	all = row * g.oh * B;
-	if (all <= chunk_floats)
-		return all;
-	return row > chunk_floats ? row : chunk_floats;
+	if (all > chunk_floats)
+		all = row > chunk_floats ? row : chunk_floats;
+	return all > d ? all : d;
 }
 
 /*
@@ -200,7 +203,12 @@ nn_conv_forward(const struct nn_conv *c, int B, int h, int w,
 	geo_of(c, h, w, &g);
 	rows = (long)B * g.oh;
 	chunk = chunk_of(&g, rows, wsn);
-	if (!c->transposed) {
+	if (nn__direct_ok(c, h, w)) {
+		if (wsn < nn__direct_wsize(c, B, h, w))
+			BUG("conv workspace too small");
+		nn__direct_forward(c, B, h, w, x, wt, y, ws);
+		ohw = c->transposed ? (long)g.h * g.w : (long)g.oh * g.ow;
+	} else if (!c->transposed) {
 		ohw = (long)g.oh * g.ow;
 		for (r0 = 0; r0 < rows; r0 += nr) {
 			nr = rows - r0 < chunk ? rows - r0 : chunk;
@@ -228,7 +236,8 @@ nn_conv_backward(const struct nn_conv *c, int B, int h, int w,
     const float *x, const float *wt, const float *y, float *dy, float *dx,
     float *dw, float *db, float *ws, size_t wsn)
 {
-	int kk = c->k * c->k, K;
+	int kk = c->k * c->k, K, direct = nn__direct_ok(c, h, w);
+	int gdw = !(direct && nn__direct_dw_ok(c)), gdx = dx != NULL && !direct;
 	struct geo g;
 	long rows, chunk, r0, nr, ohw, hw = (long)h * w, ld;
 
@@ -238,17 +247,31 @@ nn_conv_backward(const struct nn_conv *c, int B, int h, int w,
 	ohw = c->transposed ? (long)g.h * g.w : (long)g.oh * g.ow;
 	nn_act_backward(c->act, (long)c->oc * B * ohw, y, dy);
 	nn_bias_backward(c->oc, B * ohw, dy, db);
+	if (direct) {
+		if (wsn < nn__direct_wsize(c, B, h, w))
+			BUG("conv workspace too small");
+		if (dx != NULL)
+			nn__direct_dx(c, B, h, w, dy, wt, dx, ws);
+		if (!gdw)
+			nn__direct_dw(c, B, h, w, x, dy, dw, ws);
+	}
+	if (!gdw && !gdx)
+		return;
+	/* im2col + sgemm for what the direct path does not cover */
 	if (!c->transposed) {
 		K = c->ic * kk;
 		ld = B * ohw;
-		if (dx != NULL)
+		if (gdx)
 			memset(dx, 0, (size_t)c->ic * B * hw * sizeof *dx);
 		for (r0 = 0; r0 < rows; r0 += nr) {
 			nr = rows - r0 < chunk ? rows - r0 : chunk;
-			im2col(&g, x, B, r0, r0 + nr, ws);
-			nn_gemm(0, 1, c->oc, K, nr * g.ow, 1, dy + r0 * g.ow,
-			    ld, ws, nr * g.ow, 1, dw, K);
-			if (dx == NULL)
+			if (gdw) {
+				im2col(&g, x, B, r0, r0 + nr, ws);
+				nn_gemm(0, 1, c->oc, K, nr * g.ow, 1,
+				    dy + r0 * g.ow, ld, ws, nr * g.ow, 1, dw,
+				    K);
+			}
+			if (!gdx)
 				continue;
 			nn_gemm(1, 0, K, nr * g.ow, c->oc, 1, wt, K,
 			    dy + r0 * g.ow, ld, 0, ws, nr * g.ow);
@@ -260,9 +283,10 @@ nn_conv_backward(const struct nn_conv *c, int B, int h, int w,
 		for (r0 = 0; r0 < rows; r0 += nr) {
 			nr = rows - r0 < chunk ? rows - r0 : chunk;
 			im2col(&g, dy, B, r0, r0 + nr, ws);
-			nn_gemm(0, 1, c->ic, K, nr * g.ow, 1, x + r0 * g.ow,
-			    ld, ws, nr * g.ow, 1, dw, K);
-			if (dx != NULL)
+			if (gdw)
+				nn_gemm(0, 1, c->ic, K, nr * g.ow, 1,
+				    x + r0 * g.ow, ld, ws, nr * g.ow, 1, dw, K);
+			if (gdx)
 				nn_gemm(0, 0, c->ic, nr * g.ow, K, 1, wt, K, ws,
 				    nr * g.ow, 0, dx + r0 * g.ow, ld);
 		}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "nn/conv.h"
+#include "nn/direct.h"
 #include "nn/gradcheck.h"
 #include "test.h"
 
@@ -97,18 +98,19 @@ crosses_kink(struct lay *L, const float *base)
 	return 0;
 }
 
-/* Check dE/dv for every entry of v (n) against central differences. */
+/* Check dE/dv for entries of v (n) against central differences; every
+ * entry of small tensors, about 300 spread over large ones. */
 static double
 fd(struct lay *L, float *v, long n, const float *ana, const float *base,
     long *skipped)
 {
 	const float eps = 1e-2f;
 	struct gc_err e = { 0, 0, 0, 0 };
+	long i, step = n > 300 ? n / 300 | 1 : 1;
 	double lp, lm;
 	float keep;
-	long i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i += step) {
 		keep = v[i];
 		v[i] = keep + eps;
 		lp = loss_at(L);
@@ -176,10 +178,11 @@ check(struct nn_conv c, int B, int h, int w, int onechunk)
 	direct(&c, B, h, w, L.x, L.wt, L.bias, ref);
 	for (i = 0; i < L.ny; i++)
 		worst = fmax(worst, fabs(L.pre[i] - ref[i]));
-	snprintf(what, sizeof what, "%s k%d s%d p%d %dx%d B%d%s: forward "
-	    "matches direct loops (max err %.2g)", c.transposed ? "tconv" :
-	    "conv", c.k, c.s, c.p, h, w, B, onechunk ? " chunk 1" : "",
-	    worst);
+	snprintf(what, sizeof what, "%s %d->%d k%d s%d p%d %dx%d B%d%s%s: "
+	    "forward matches direct loops (max err %.2g)", c.transposed ?
+	    "tconv" : "conv", c.ic, c.oc, c.k, c.s, c.p, h, w, B,
+	    onechunk ? " chunk 1" : "", nn__direct_ok(&c, h, w) ? " avx512" :
+	    "", worst);
 	t_ok(worst < 1e-5, what);
 	memcpy(base, L.pre, L.ny * sizeof(float));
 
@@ -190,16 +193,81 @@ check(struct nn_conv c, int B, int h, int w, int onechunk)
 	e = fd(&L, L.x, L.nx, L.dx, base, &skipped);
 	e = fmax(e, fd(&L, L.wt, L.nw, L.dw, base, &skipped));
 	e = fmax(e, fd(&L, L.bias, c.oc, L.db, base, &skipped));
-	snprintf(what, sizeof what, "%s k%d s%d p%d %dx%d B%d%s%s: gradients "
-	    "match finite differences (err %.2g, %ld kinks skipped)",
-	    c.transposed ? "tconv" : "conv", c.k, c.s, c.p, h, w, B,
-	    onechunk ? " chunk 1" : "", c.act == NN_ACT_LRELU ? " lrelu" : "",
-	    e, skipped);
+	snprintf(what, sizeof what, "%s %d->%d k%d s%d p%d %dx%d B%d%s%s%s: "
+	    "gradients match finite differences (err %.2g, %ld kinks "
+	    "skipped)", c.transposed ? "tconv" : "conv", c.ic, c.oc, c.k, c.s,
+	    c.p, h, w, B, onechunk ? " chunk 1" : "", nn__direct_ok(&c, h, w) ?
+	    " avx512" : "", c.act == NN_ACT_LRELU ? " lrelu" : "", e, skipped);
 	t_ok(e < 1e-3, what);
 
 	free(L.x); free(L.dx); free(L.wt); free(L.dw); free(L.bias);
 	free(L.db); free(L.y); free(L.dy); free(L.r); free(L.pre);
 	free(L.ws); free(ref); free(base);
+}
+
+/*
+ * The AVX-512 path against the im2col path on the same data: outputs,
+ * input and weight gradients.
+ */
+static void
+paths(struct nn_conv c, int B, int h, int w)
+{
+	struct gc_rng g = { 17 };
+	int oh = nn_conv_outside(&c, h), ow = nn_conv_outside(&c, w), k;
+	long nx = (long)c.ic * B * h * w, nw = nn_conv_nweights(&c);
+	long ny = (long)c.oc * B * oh * ow, i;
+	float *x = malloc(nx * sizeof *x), *wt = malloc(nw * sizeof *wt);
+	float *b = calloc(c.oc, sizeof *b), *db = calloc(c.oc, sizeof *db);
+	float *y[2], *dy[2], *dx[2], *dw[2], *ws;
+	double e[3] = { 0, 0, 0 }, s[3] = { 0, 0, 0 };
+	char what[200];
+	size_t wsn;
+
+	nn__direct_enable(1);
+	wsn = nn_conv_wsize(&c, B, h, w);
+	ws = malloc(wsn * sizeof *ws);
+	gc_fill(&g, x, nx, -1, 1);
+	gc_fill(&g, wt, nw, -0.5f, 0.5f);
+	for (k = 0; k < 2; k++) {
+		y[k] = malloc(ny * sizeof(float));
+		dy[k] = malloc(ny * sizeof(float));
+		dx[k] = malloc(nx * sizeof(float));
+		dw[k] = calloc(nw, sizeof(float));
+		nn__direct_enable(k == 0);
+		nn_conv_forward(&c, B, h, w, x, wt, b, y[k], ws, wsn);
+		g.s = 5;
+		gc_fill(&g, dy[k], ny, -1, 1);
+		nn_conv_backward(&c, B, h, w, x, wt, y[k], dy[k], dx[k], dw[k],
+		    db, ws, wsn);
+	}
+	for (i = 0; i < ny; i++) {
+		e[0] = fmax(e[0], fabs(y[0][i] - y[1][i]));
+		s[0] = fmax(s[0], fabs(y[1][i]));
+	}
+	for (i = 0; i < nx; i++) {
+		e[1] = fmax(e[1], fabs(dx[0][i] - dx[1][i]));
+		s[1] = fmax(s[1], fabs(dx[1][i]));
+	}
+	for (i = 0; i < nw; i++) {
+		e[2] = fmax(e[2], fabs(dw[0][i] - dw[1][i]));
+		s[2] = fmax(s[2], fabs(dw[1][i]));
+	}
+	snprintf(what, sizeof what, "%s %d->%d k%d s%d %dx%d B%d: AVX-512 "
+	    "path equals im2col (rel. err y %.1g, dx %.1g, dw %.1g)",
+	    c.transposed ? "tconv" : "conv", c.ic, c.oc, c.k, c.s, h, w, B,
+	    e[0] / s[0], e[1] / s[1], e[2] / s[2]);
+	if (nn__direct_enable(1))
+		t_ok(e[0] < 1e-5 * s[0] && e[1] < 1e-5 * s[1] &&
+		    e[2] < 1e-5 * s[2], what);
+	else
+		t_skip(what, "no AVX-512 on this CPU");
+	for (k = 0; k < 2; k++) {
+		free(y[k]);
+		free(dy[k]);
+		free(dx[k]);
+		free(dw[k]);
+	}
+	free(x); free(wt); free(b); free(db); free(ws);
 }
 
 int
@@ -220,11 +288,33 @@ main(void)
 	size_t i;
 	int h, w;
 
+	static const struct nn_conv big[] = {	/* the AVX-512 shapes */
+		{ 16, 32, 3, 1, 1, 0, NN_ACT_LRELU },
+		{ 8, 16, 4, 2, 1, 0, NN_ACT_LRELU },
+		{ 32, 16, 4, 2, 1, 1, NN_ACT_LRELU },
+		{ 16, 16, 3, 1, 1, 1, NN_ACT_LRELU },
+		{ 16, 8, 4, 2, 1, 1, NN_ACT_SIGMOID },
+		{ 8, 12, 3, 1, 1, 0, NN_ACT_NONE },
+	};
+
 	for (i = 0; i < sizeof cs / sizeof cs[0]; i++) {
 		h = cs[i].k == 5 ? (cs[i].transposed ? 1 : 5) : 7;
 		w = cs[i].k == 5 ? h : 6;
+		nn__direct_enable(0);
 		check(cs[i], 3, h, w, 0);
 		check(cs[i], 3, h, w, 1);
+		nn__direct_enable(1);
+		check(cs[i], 3, h, w, 0);
 	}
+	nn__conv_set_chunk(1 << 18);
+	for (i = 0; i < sizeof big / sizeof big[0]; i++) {
+		h = big[i].s == 2 && !big[i].transposed ? 8 : 5;
+		w = big[i].s == 2 && !big[i].transposed ? 6 : 4;
+		paths(big[i], 2, h, w);
+		nn__direct_enable(1);
+		check(big[i], 2, h, w, 0);
+	}
+	paths(big[1], 3, 32, 34);	/* tiles beyond one grid row */
+	paths(big[2], 2, 17, 13);
 	return t_done();
 }

@@ -1,0 +1,767 @@
+/*
+ * direct: convolution layers without im2col, for AVX-512 (see direct.h).
+ *
+ * A stride-1 convolution of a zero-padded input is, at every position n of
+ * its "grid" (the padded frames of all samples laid end to end, one row
+ * per channel), a sum over taps k of a weight times the input row shifted
+ * by the tap's offset:  out[m][n] = sum_k W[m][k] in[c(k)][n + off(k)].
+ * Computed at every grid position, border ones included (they are thrown
+ * away), every tap is a plain load of 16 consecutive floats, so no im2col
+ * matrix is built: a register tile of 8 output channels x 48 positions
+ * accumulates over the taps (kfwd), reading the input where it lies.
+ *
+ * The four layer shapes of the auto-encoder map onto it:
+ *   3x3/1 conv             taps (c, ky, kx) of the input padded by 1;
+ *   4x4/2 conv             space-to-depth of the padded input (4 phase
+ *                          channels per channel, frames of h/2 + 1), then a
+ *                          2x2 stride-1 conv;
+ *   3x3/1 transposed conv  a 3x3/1 conv with flipped, transposed weights;
+ *   4x4/2 transposed conv  each output phase (row and column parity) is a
+ *                          2x2 stride-1 conv of the padded input with 4 of
+ *                          the 16 taps; the phases are interleaved.
+ * and the input gradient of each is the other kind with the same weights.
+ *
+ * The weight gradient G[k][m] = sum_n dy[m][n] in[c(k)][n + off(k)] has a
+ * second kernel (kdw): dy is laid out transposed, (n, m), so a register
+ * tile of 16, 32 or 64 output channels by 24, 12 or 6 taps accumulates
+ * over n from vector loads of dy and broadcasts of single input values.
+ *
+ * Everything else (bias, activation, the other layer shapes, CPUs without
+ * AVX-512) stays with conv.c's im2col + sgemm path, which the tests
+ * compare this one against.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "nn/direct.h"
+#include "nn/simd.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_AVX512 1
+#define TGT __attribute__((target("avx512f")))
+/* register tiles need their loops unrolled (-O2 does not by itself) */
+#if defined(__clang__)
+#define UNROLL _Pragma("clang loop unroll(full)")
+#else
+#define UNROLL _Pragma("GCC unroll 32")
+#endif
+#else
+#define HAVE_AVX512 0
+#endif
+
+enum kind { K_NONE, K_C3, K_C4, K_T3, K_T4 };
+
+/* How a (M x K) conv-form weight matrix is read from a layer's weights
+ * A (D0, D1, k, k). */
+enum wmode {
+	WM_DIRECT3,	/* W[m][(d1,ky,kx)] = A[m][d1][ky][kx] */
+	WM_FLIPT3,	/* W[m][(d0,ky,kx)] = A[d0][m][2-ky][2-kx] */
+	WM_S2D,		/* W[m][((d1,py,px),a,c)] = A[m][d1][2a+py][2c+px] */
+	WM_PHASE	/* W[m][(d0,a,c)] = A[d0][m][ky(ry,a)][kx(rx,c)] */
+};
+
+struct grid {
+	int C, B, Hp, Wp;
+	long L;		/* B * Hp * Wp positions */
+	long cs;	/* channel stride: L, the reach of a tile and of the
+			 * taps beyond it, rounded to 16 */
+	float *p;	/* (C, cs) */
+};
+
+static int enabled;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void
+decide(void)
+{
+#if HAVE_AVX512
+	__builtin_cpu_init();
+	enabled = __builtin_cpu_supports("avx512f") != 0;
+#endif
+}
+
+int
+nn__direct_enable(int on)
+{
+	pthread_once(&once, decide);
+#if HAVE_AVX512
+	enabled = on && __builtin_cpu_supports("avx512f");
+#else
+	(void)on;
+#endif
+	return enabled;
+}
+
+static int
+kind_of(const struct nn_conv *c, int h, int w)
+{
+	pthread_once(&once, decide);
+	/* one-channel layers (first and last) go faster through im2col */
+	if (!enabled || c->ic < 8 || c->oc < 8)
+		return K_NONE;
+	if (c->k == 3 && c->s == 1 && c->p == 1)
+		return c->transposed ? K_T3 : K_C3;
+	if (c->k == 4 && c->s == 2 && c->p == 1) {
+		if (c->transposed)
+			return K_T4;
+		if (h % 2 == 0 && w % 2 == 0)
+			return K_C4;
+	}
+	return K_NONE;
+}
+
+int
+nn__direct_ok(const struct nn_conv *c, int h, int w)
+{
+	return kind_of(c, h, w) != K_NONE;
+}
+
+int
+nn__direct_dw_ok(const struct nn_conv *c)
+{
+	return c->oc % 16 == 0;
+}
+
+static long
+cs_of(int B, int Hp, int Wp)
+{
+	return ((long)B * Hp * Wp + 3L * Wp + 64 + 15) & ~15L;
+}
+
+static void
+grid_set(struct grid *g, int C, int B, int Hp, int Wp, float *p)
+{
+	g->C = C;
+	g->B = B;
+	g->Hp = Hp;
+	g->Wp = Wp;
+	g->L = (long)B * Hp * Wp;
+	g->cs = cs_of(B, Hp, Wp);
+	g->p = p;
+}
+
+/* g = x (C, B, H, W) padded by 1: frames (H + 2) x (W + 2).  Every
+ * float of g's rows is written (borders and tail zeroed, not the whole). */
+static void
+grid_pad(const float *x, int C, int B, int H, int W, struct grid *g)
+{
+	long hw = (long)H * W, fr;
+	float *row, *f;
+	int c, b, i;
+
+	grid_set(g, C, B, H + 2, W + 2, g->p);
+	fr = (long)g->Hp * g->Wp;
+	for (c = 0; c < C; c++) {
+		row = g->p + c * g->cs;
+		for (b = 0; b < B; b++) {
+			f = row + b * fr;
+			memset(f, 0, (g->Wp + 1) * sizeof(float));
+			for (i = 0; i < H; i++) {
+				memcpy(f + (long)(i + 1) * g->Wp + 1, x +
+				    ((long)c * B + b) * hw + (long)i * W,
+				    W * sizeof(float));
+				f[(long)(i + 1) * g->Wp + W + 1] = 0;
+				f[(long)(i + 2) * g->Wp] = 0;
+			}
+			memset(f + (long)(H + 1) * g->Wp + 1, 0, g->Wp *
+			    sizeof(float) - sizeof(float));
+		}
+		memset(row + g->L, 0, (g->cs - g->L) * sizeof(float));
+	}
+}
+
+/* g = space-to-depth of x (C, B, H, W) padded by 1: channel c*4 + py*2 +
+ * px holds padded pixel (2i + py, 2j + px) at (i, j); frames
+ * (H/2 + 1) x (W/2 + 1).  Every float of g's rows is written. */
+NN_VEC static void
+grid_s2d(const float *x, int C, int B, int H, int W, struct grid *g)
+{
+	long hw = (long)H * W;
+	int c, py, px, b, i, j, r, s, nj;
+	const float *src;
+	float *dst, *row;
+
+	grid_set(g, 4 * C, B, H / 2 + 1, W / 2 + 1, g->p);
+	for (c = 0; c < C; c++)
+		for (py = 0; py < 2; py++)
+			for (px = 0; px < 2; px++) {
+				row = g->p + (long)(c * 4 + py * 2 + px) * g->cs;
+				for (b = 0; b < B; b++)
+					for (i = 0; i < g->Hp; i++) {
+						r = 2 * i + py - 1;
+						dst = row + ((long)b * g->Hp + i) *
+						    g->Wp;
+						if (r < 0 || r >= H) {
+							memset(dst, 0, g->Wp *
+							    sizeof(float));
+							continue;
+						}
+						src = x + ((long)c * B + b) * hw +
+						    (long)r * W;
+						/* s = 2j + px - 1 in [0, W) */
+						j = px ? 0 : 1;
+						nj = px ? W / 2 : W / 2;
+						if (!px)
+							dst[0] = 0;
+						else
+							dst[g->Wp - 1] = 0;
+						for (s = 0; s < nj; s++)
+							dst[j + s] = src[2 * (j +
+							    s) + px - 1];
+					}
+				memset(row + g->L, 0, (g->cs - g->L) *
+				    sizeof(float));
+			}
+}
+
+/*
+ * dT (L x M), the gradient on grid g transposed: row n = b*Hp*Wp + i*Wp
+ * + j holds d[.][b][sy*i + ry][sy*j + rx] for i < ni, j < nj, else 0;
+ * d is (M, B, Hd, Wd).
+ */
+static void
+place_t(const float *d, int M, int B, int Hd, int Wd, int sy, int ry,
+    int rx, int ni, int nj, const struct grid *g, float *dT)
+{
+	long plane = (long)B * Hd * Wd, base;
+	int b, i, j, m;
+	float *o = dT;
+
+	for (b = 0; b < B; b++)
+		for (i = 0; i < g->Hp; i++) {
+			if (i >= ni) {
+				memset(o, 0, (size_t)g->Wp * M * sizeof(float));
+				o += (long)g->Wp * M;
+				continue;
+			}
+			for (j = 0; j < nj; j++, o += M) {
+				base = ((long)b * Hd + sy * i + ry) * Wd +
+				    sy * j + rx;
+				for (m = 0; m < M; m++)
+					o[m] = d[m * plane + base];
+			}
+			memset(o, 0, (size_t)(g->Wp - nj) * M * sizeof(float));
+			o += (long)(g->Wp - nj) * M;
+		}
+}
+
+/* y (M, B, Hy, Wy) at (sy*i + ry, sy*j + rx) = grid rows yg at
+ * b*Hp*Wp + i*Wp + j, for i < ni, j < nj. */
+static void
+extract(const float *yg, long cs, int M, int B, int Hp, int Wp, int ni,
+    int nj, int sy, int ry, int rx, int Hy, int Wy, float *y)
+{
+	long plane = (long)B * Hy * Wy;
+	const float *src;
+	float *dst;
+	int m, b, i, j;
+
+	for (m = 0; m < M; m++)
+		for (b = 0; b < B; b++)
+			for (i = 0; i < ni; i++) {
+				src = yg + m * cs + ((long)b * Hp + i) * Wp;
+				dst = y + m * plane + ((long)b * Hy + sy * i +
+				    ry) * Wy + rx;
+				if (sy == 1)
+					memcpy(dst, src, nj * sizeof(float));
+				else
+					for (j = 0; j < nj; j++)
+						dst[2 * j] = src[j];
+			}
+}
+
+/* Index into A (D0, D1, k, k) of conv-form weight (m, k). */
+static long
+widx(enum wmode mode, int D1, int m, int k, int ry, int rx)
+{
+	int d, r, ky, kx, a, c, ph;
+
+	switch (mode) {
+	case WM_DIRECT3:
+		return (long)m * D1 * 9 + k;
+	case WM_FLIPT3:
+		d = k / 9;
+		r = k % 9;
+		return (((long)d * D1 + m) * 3 + 2 - r / 3) * 3 + 2 - r % 3;
+	case WM_S2D:
+		d = k / 16;
+		r = k % 16;
+		ph = r / 4;
+		a = (r % 4) / 2;
+		c = r % 2;
+		return (((long)m * D1 + d) * 4 + 2 * a + ph / 2) * 4 + 2 * c +
+		    ph % 2;
+	case WM_PHASE:
+	default:
+		d = k / 4;
+		a = (k % 4) / 2;
+		c = k % 2;
+		ky = ry ? 2 - 2 * a : 3 - 2 * a;
+		kx = rx ? 2 - 2 * c : 3 - 2 * c;
+		return (((long)d * D1 + m) * 4 + ky) * 4 + kx;
+	}
+}
+
+/* Source row of tap k on grid g. */
+static const float *
+tap(enum wmode mode, const struct grid *g, int k, int ry, int rx)
+{
+	int c, r;
+
+	switch (mode) {
+	case WM_DIRECT3:
+	case WM_FLIPT3:
+		c = k / 9;
+		r = k % 9;
+		return g->p + c * g->cs + (r / 3) * g->Wp + r % 3;
+	case WM_S2D:
+		c = k / 4;
+		r = k % 4;
+		return g->p + c * g->cs + (r / 2) * g->Wp + r % 2;
+	case WM_PHASE:
+	default:
+		c = k / 4;
+		r = k % 4;
+		return g->p + c * g->cs + (ry + r / 2) * g->Wp + rx + r % 2;
+	}
+}
+
+#if HAVE_AVX512
+/*
+ * Y[m][n] = sum_k W[k][m] src[k][n] for m < M and n < N rounded up to 48;
+ * wp holds the weights in blocks of 8 rows, (K, 8) each, then the M % 8
+ * remaining rows one by one, (K) each.
+ */
+TGT static void
+kfwd(int M, long N, int K, const float *wp, const float *const *src,
+    float *y, long ldy)
+{
+	long n;
+	int mb, k, r;
+
+	for (n = 0; n < N; n += 48) {
+		for (mb = 0; mb + 8 <= M; mb += 8) {
+			const float *w = wp + (long)mb * K;
+			__m512 c[8][3], b0, b1, b2, a;
+
+			UNROLL
+			for (r = 0; r < 8; r++)
+				c[r][0] = c[r][1] = c[r][2] =
+				    _mm512_setzero_ps();
+			for (k = 0; k < K; k++, w += 8) {
+				const float *s = src[k] + n;
+
+				b0 = _mm512_loadu_ps(s);
+				b1 = _mm512_loadu_ps(s + 16);
+				b2 = _mm512_loadu_ps(s + 32);
+				UNROLL
+				for (r = 0; r < 8; r++) {
+					a = _mm512_set1_ps(w[r]);
+					c[r][0] = _mm512_fmadd_ps(a, b0,
+					    c[r][0]);
+					c[r][1] = _mm512_fmadd_ps(a, b1,
+					    c[r][1]);
+					c[r][2] = _mm512_fmadd_ps(a, b2,
+					    c[r][2]);
+				}
+			}
+			UNROLL
+			for (r = 0; r < 8; r++) {
+				float *o = y + (long)(mb + r) * ldy + n;
+
+				_mm512_storeu_ps(o, c[r][0]);
+				_mm512_storeu_ps(o + 16, c[r][1]);
+				_mm512_storeu_ps(o + 32, c[r][2]);
+			}
+		}
+		for (; mb < M; mb++) {
+			const float *w = wp + (long)mb * K;
+			__m512 c0 = _mm512_setzero_ps(), c1 = c0, c2 = c0, a;
+
+			for (k = 0; k < K; k++) {
+				const float *s = src[k] + n;
+
+				a = _mm512_set1_ps(w[k]);
+				c0 = _mm512_fmadd_ps(a, _mm512_loadu_ps(s), c0);
+				c1 = _mm512_fmadd_ps(a, _mm512_loadu_ps(s + 16),
+				    c1);
+				c2 = _mm512_fmadd_ps(a, _mm512_loadu_ps(s + 32),
+				    c2);
+			}
+			_mm512_storeu_ps(y + (long)mb * ldy + n, c0);
+			_mm512_storeu_ps(y + (long)mb * ldy + n + 16, c1);
+			_mm512_storeu_ps(y + (long)mb * ldy + n + 32, c2);
+		}
+	}
+}
+
+/*
+ * GT[k][m] += sum_{n0 <= n < n1} dT[n][m] src[k][n], for a tile of
+ * 16 NV channels from m0 and NK taps from k0: one instance per shape.
+ */
+#define KDW(NV, NK)							\
+TGT static void								\
+kdw_##NV##x##NK(long n0, long n1, int M, int m0, const float *dT,	\
+    const float *const *src, float *GT)					\
+{									\
+	__m512 c[NK][NV], d[NV];					\
+	const float *s[NK];						\
+	long n;								\
+	int j, v;							\
+									\
+	UNROLL								\
+	for (j = 0; j < NK; j++) {					\
+		s[j] = src[j];						\
+		UNROLL							\
+		for (v = 0; v < NV; v++)				\
+			c[j][v] = _mm512_loadu_ps(GT + (long)j * M +	\
+			    m0 + 16 * v);				\
+	}								\
+	for (n = n0; n < n1; n++) {					\
+		UNROLL							\
+		for (v = 0; v < NV; v++)				\
+			d[v] = _mm512_loadu_ps(dT + n * M + m0 +	\
+			    16 * v);					\
+		UNROLL							\
+		for (j = 0; j < NK; j++) {				\
+			__m512 a = _mm512_set1_ps(s[j][n]);		\
+									\
+			UNROLL						\
+			for (v = 0; v < NV; v++)			\
+				c[j][v] = _mm512_fmadd_ps(a, d[v],	\
+				    c[j][v]);				\
+		}							\
+	}								\
+	UNROLL								\
+	for (j = 0; j < NK; j++)					\
+		UNROLL							\
+		for (v = 0; v < NV; v++)				\
+			_mm512_storeu_ps(GT + (long)j * M + m0 + 16 * v,\
+			    c[j][v]);					\
+}
+KDW(1, 24)
+KDW(2, 12)
+KDW(4, 6)
+KDW(1, 1)
+KDW(2, 1)
+KDW(4, 1)
+
+/* GT (K, M) += sum_n dT[n][m] src[k][n]; M a multiple of 16. */
+static void
+kdw(int M, long N, int K, const float *dT, const float *const *src,
+    float *GT)
+{
+	const long nb = 512;	/* dT block of nb x M stays in L2 */
+	int nv = M % 64 == 0 ? 4 : M % 32 == 0 ? 2 : 1, nk = 24 / nv;
+	long n0, n1;
+	int m0, k0;
+
+	for (n0 = 0; n0 < N; n0 = n1) {
+		n1 = N - n0 < nb ? N : n0 + nb;
+		for (m0 = 0; m0 < M; m0 += 16 * nv) {
+			for (k0 = 0; k0 + nk <= K; k0 += nk) {
+				float *g = GT + (long)k0 * M;
+
+				if (nv == 4)
+					kdw_4x6(n0, n1, M, m0, dT, src + k0, g);
+				else if (nv == 2)
+					kdw_2x12(n0, n1, M, m0, dT, src + k0,
+					    g);
+				else
+					kdw_1x24(n0, n1, M, m0, dT, src + k0,
+					    g);
+			}
+			for (; k0 < K; k0++) {
+				float *g = GT + (long)k0 * M;
+
+				if (nv == 4)
+					kdw_4x1(n0, n1, M, m0, dT, src + k0, g);
+				else if (nv == 2)
+					kdw_2x1(n0, n1, M, m0, dT, src + k0, g);
+				else
+					kdw_1x1(n0, n1, M, m0, dT, src + k0, g);
+			}
+		}
+	}
+}
+#endif
+
+/* Workspace carving. */
+struct wsp {
+	float *in;		/* input grid */
+	float *out;		/* output grid */
+	float *wp;		/* packed weights, GT */
+	const float **src;	/* tap rows */
+	float *dT;		/* transposed gradient */
+};
+
+/* Floats of each part for one operation. */
+struct need {
+	size_t in, out, w, src, dT;
+};
+
+static void
+need_max(struct need *a, size_t in, size_t out, size_t w, size_t src,
+    size_t dT)
+{
+	a->in = in > a->in ? in : a->in;
+	a->out = out > a->out ? out : a->out;
+	a->w = w > a->w ? w : a->w;
+	a->src = src > a->src ? src : a->src;
+	a->dT = dT > a->dT ? dT : a->dT;
+}
+
+/* What layer c needs for B samples of h x w, over all three operations. */
+static void
+needs(const struct nn_conv *c, int B, int h, int w, struct need *n)
+{
+	int IC = c->ic, OC = c->oc, oh = h / 2, ow = w / 2;
+	size_t Lp, Ls, csp, css;
+
+	memset(n, 0, sizeof *n);
+	switch (kind_of(c, h, w)) {
+	case K_C3:
+	case K_T3:
+		csp = cs_of(B, h + 2, w + 2);
+		Lp = (size_t)B * (h + 2) * (w + 2);
+		need_max(n, IC * csp, OC * csp, 2 * (size_t)OC * IC * 9 + 64,
+		    2 * (size_t)OC * 9 * (IC > OC ? IC : OC), Lp * OC);
+		need_max(n, OC * csp, IC * csp, 0, 0, 0);
+		break;
+	case K_C4:
+		css = cs_of(B, oh + 1, ow + 1);
+		Ls = (size_t)B * (oh + 1) * (ow + 1);
+		csp = cs_of(B, oh + 2, ow + 2);
+		need_max(n, 4 * IC * css, OC * css, 2 * (size_t)OC * IC * 16 +
+		    64, 2 * (size_t)16 * (IC > OC ? IC : OC), Ls * OC);
+		need_max(n, OC * csp, IC * csp, 0, 0, 0);
+		break;
+	case K_T4:
+		csp = cs_of(B, h + 2, w + 2);
+		Lp = (size_t)B * (h + 2) * (w + 2);
+		css = cs_of(B, h + 1, w + 1);
+		need_max(n, IC * csp, OC * csp, 2 * (size_t)OC * IC * 16 + 64,
+		    2 * (size_t)16 * (IC > OC ? IC : OC), Lp * OC);
+		need_max(n, 4 * OC * css, IC * css, 0, 0, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+size_t
+nn__direct_wsize(const struct nn_conv *c, int B, int h, int w)
+{
+	struct need n;
+
+	needs(c, B, h, w, &n);
+	if (n.in == 0)
+		return 0;
+	return n.in + n.out + n.w + n.src + n.dT + 5 * 16;
+}
+
+static void
+carve(const struct nn_conv *c, int B, int h, int w, float *ws,
+    struct wsp *p)
+{
+	struct need n;
+	uintptr_t a;
+
+	needs(c, B, h, w, &n);
+	p->in = ws;
+	p->out = p->in + ((n.in + 15) & ~(size_t)15);
+	p->wp = p->out + ((n.out + 15) & ~(size_t)15);
+	a = (uintptr_t)(p->wp + ((n.w + 15) & ~(size_t)15));
+	p->src = (const float **)a;
+	p->dT = (float *)(a + ((n.src + 15) & ~(size_t)15) * sizeof(float));
+}
+
+/*
+ * out (M grid rows like g) = W * taps of g, W read from A (D0, D1, ...)
+ * by mode.
+ */
+static void
+run_fwd(enum wmode mode, const float *A, int D1, int ry, int rx,
+    const struct grid *g, int M, int K, float *out, struct wsp *p)
+{
+#if HAVE_AVX512
+	int mb, r, k;
+	float *w = p->wp;
+
+	for (mb = 0; mb + 8 <= M; mb += 8)
+		for (k = 0; k < K; k++)
+			for (r = 0; r < 8; r++)
+				*w++ = A[widx(mode, D1, mb + r, k, ry, rx)];
+	for (; mb < M; mb++)
+		for (k = 0; k < K; k++)
+			*w++ = A[widx(mode, D1, mb, k, ry, rx)];
+	for (k = 0; k < K; k++)
+		p->src[k] = tap(mode, g, k, ry, rx);
+	kfwd(M, g->L, K, p->wp, p->src, out, g->cs);
+#else
+	(void)mode; (void)A; (void)D1; (void)ry; (void)rx; (void)g; (void)M;
+	(void)K; (void)out; (void)p;
+#endif
+}
+
+/* dA += the weight gradient of run_fwd's W for output gradient dT. */
+static void
+run_dw(enum wmode mode, float *dA, int D1, int ry, int rx,
+    const struct grid *g, int M, int K, struct wsp *p)
+{
+#if HAVE_AVX512
+	float *GT = p->wp;
+	int k, m;
+
+	memset(GT, 0, (size_t)K * M * sizeof(float));
+	for (k = 0; k < K; k++)
+		p->src[k] = tap(mode, g, k, ry, rx);
+	kdw(M, g->L, K, p->dT, p->src, GT);
+	for (k = 0; k < K; k++)
+		for (m = 0; m < M; m++)
+			dA[widx(mode, D1, m, k, ry, rx)] += GT[(long)k * M + m];
+#else
+	(void)mode; (void)dA; (void)D1; (void)ry; (void)rx; (void)g; (void)M;
+	(void)K; (void)p;
+#endif
+}
+
+/* A transposed 4x4/2 conv of x (D0 channels, h x w) with weights A (D0, M,
+ * 4, 4) into y (M, B, 2h, 2w): four phases. */
+static void
+tconv4(const float *x, const float *A, int D0, int M, int B, int h, int w,
+    float *y, struct wsp *p)
+{
+	struct grid g, o;
+	int ry, rx;
+
+	g.p = p->in;
+	grid_pad(x, D0, B, h, w, &g);
+	grid_set(&o, M, B, h + 2, w + 2, p->out);
+	for (ry = 0; ry < 2; ry++)
+		for (rx = 0; rx < 2; rx++) {
+			run_fwd(WM_PHASE, A, M, ry, rx, &g, M, 4 * D0, o.p, p);
+			extract(o.p, o.cs, M, B, o.Hp, o.Wp, h, w, 2, ry, rx,
+			    2 * h, 2 * w, y);
+		}
+}
+
+/* A 4x4/2 conv of x (D1 channels, h x w) with weights A (M, D1, 4, 4) into
+ * y (M, B, h/2, w/2). */
+static void
+conv4(const float *x, const float *A, int D1, int M, int B, int h, int w,
+    float *y, struct wsp *p)
+{
+	struct grid g;
+
+	g.p = p->in;
+	grid_s2d(x, D1, B, h, w, &g);
+	run_fwd(WM_S2D, A, D1, 0, 0, &g, M, 16 * D1, p->out, p);
+	extract(p->out, g.cs, M, B, g.Hp, g.Wp, h / 2, w / 2, 1, 0, 0, h / 2,
+	    w / 2, y);
+}
+
+/* A 3x3/1 conv of x (D channels) into y (M, ...), W by mode from A. */
+static void
+conv3(enum wmode mode, const float *x, const float *A, int D, int D1, int M,
+    int B, int h, int w, float *y, struct wsp *p)
+{
+	struct grid g;
+
+	g.p = p->in;
+	grid_pad(x, D, B, h, w, &g);
+	run_fwd(mode, A, D1, 0, 0, &g, M, 9 * D, p->out, p);
+	extract(p->out, g.cs, M, B, g.Hp, g.Wp, h, w, 1, 0, 0, h, w, y);
+}
+
+void
+nn__direct_forward(const struct nn_conv *c, int B, int h, int w,
+    const float *x, const float *wt, float *y, float *ws)
+{
+	struct wsp p;
+
+	carve(c, B, h, w, ws, &p);
+	switch (kind_of(c, h, w)) {
+	case K_C3:	/* wt (OC, IC, 3, 3) */
+		conv3(WM_DIRECT3, x, wt, c->ic, c->ic, c->oc, B, h, w, y, &p);
+		break;
+	case K_T3:	/* wt (IC, OC, 3, 3): flipped, transposed */
+		conv3(WM_FLIPT3, x, wt, c->ic, c->oc, c->oc, B, h, w, y, &p);
+		break;
+	case K_C4:
+		conv4(x, wt, c->ic, c->oc, B, h, w, y, &p);
+		break;
+	case K_T4:	/* wt (IC, OC, 4, 4) */
+		tconv4(x, wt, c->ic, c->oc, B, h, w, y, &p);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+nn__direct_dx(const struct nn_conv *c, int B, int h, int w,
+    const float *dy, const float *wt, float *dx, float *ws)
+{
+	struct wsp p;
+
+	carve(c, B, h, w, ws, &p);
+	switch (kind_of(c, h, w)) {
+	case K_C3:	/* the transposed conv of dy: flipped, transposed */
+		conv3(WM_FLIPT3, dy, wt, c->oc, c->ic, c->ic, B, h, w, dx, &p);
+		break;
+	case K_T3:	/* a conv of dy with wt (IC, OC, 3, 3) as (out, in) */
+		conv3(WM_DIRECT3, dy, wt, c->oc, c->oc, c->ic, B, h, w, dx, &p);
+		break;
+	case K_C4:	/* the transposed conv of dy (OC, h/2, w/2) */
+		tconv4(dy, wt, c->oc, c->ic, B, h / 2, w / 2, dx, &p);
+		break;
+	case K_T4:	/* a 4x4/2 conv of dy (OC, 2h, 2w) */
+		conv4(dy, wt, c->oc, c->ic, B, 2 * h, 2 * w, dx, &p);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+nn__direct_dw(const struct nn_conv *c, int B, int h, int w,
+    const float *x, const float *dy, float *dw, float *ws)
+{
+	struct wsp p;
+	struct grid g;
+	int ry, rx;
+
+	carve(c, B, h, w, ws, &p);
+	g.p = p.in;
+	switch (kind_of(c, h, w)) {
+	case K_C3:
+	case K_T3:
+		grid_pad(x, c->ic, B, h, w, &g);
+		place_t(dy, c->oc, B, h, w, 1, 0, 0, h, w, &g, p.dT);
+		run_dw(c->transposed ? WM_FLIPT3 : WM_DIRECT3, dw,
+		    c->transposed ? c->oc : c->ic, 0, 0, &g, c->oc, 9 * c->ic,
+		    &p);
+		break;
+	case K_C4:
+		grid_s2d(x, c->ic, B, h, w, &g);
+		place_t(dy, c->oc, B, h / 2, w / 2, 1, 0, 0, h / 2, w / 2, &g,
+		    p.dT);
+		run_dw(WM_S2D, dw, c->ic, 0, 0, &g, c->oc, 16 * c->ic, &p);
+		break;
+	case K_T4:
+		grid_pad(x, c->ic, B, h, w, &g);
+		for (ry = 0; ry < 2; ry++)
+			for (rx = 0; rx < 2; rx++) {
+				place_t(dy, c->oc, B, 2 * h, 2 * w, 2, ry, rx,
+				    h, w, &g, p.dT);
+				run_dw(WM_PHASE, dw, c->oc, ry, rx, &g, c->oc,
+				    4 * c->ic, &p);
+			}
+		break;
+	default:
+		break;
+	}
+}

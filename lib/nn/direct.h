@@ -1,0 +1,44 @@
+/*
+ * direct: the AVX-512 path of the convolution layers (internal to conv.c).
+ * See direct.c.  All functions are nn__-prefixed: shared inside lib/nn,
+ * not public.
+ */
+#ifndef LK_NN_DIRECT_H
+#define LK_NN_DIRECT_H
+
+#include <stddef.h>
+
+#include "nn/conv.h"
+
+/*
+ * Whether the direct path handles layer c on h x w inputs: 3x3 stride 1
+ * pad 1 or 4x4 stride 2 pad 1 (a convolution needs even h, w), at least 8
+ * channels in and out, the CPU has AVX-512F, and the path is enabled
+ * (nn__direct_enable).
+ */
+int nn__direct_ok(const struct nn_conv *c, int h, int w);
+
+/* Whether the weight gradient can go the direct way too (output channels
+ * in the convolution form a multiple of 16). */
+int nn__direct_dw_ok(const struct nn_conv *c);
+
+/* Workspace floats for B samples (0 when !nn__direct_ok). */
+size_t nn__direct_wsize(const struct nn_conv *c, int B, int h, int w);
+
+/* y (OC, B, oh, ow) = conv(x) without bias or activation. */
+void nn__direct_forward(const struct nn_conv *c, int B, int h, int w,
+    const float *x, const float *wt, float *y, float *ws);
+
+/* dx (IC, B, h, w) = the input gradient for pre-activation gradient dy. */
+void nn__direct_dx(const struct nn_conv *c, int B, int h, int w,
+    const float *dy, const float *wt, float *dx, float *ws);
+
+/* dw += the weight gradient (needs nn__direct_dw_ok). */
+void nn__direct_dw(const struct nn_conv *c, int B, int h, int w,
+    const float *x, const float *dy, float *dw, float *ws);
+
+/* Switch the path on (1, the default when the CPU has AVX-512) or off;
+ * for tests and benchmarks.  Returns whether it is now on. */
+int nn__direct_enable(int on);
+
+#endif
