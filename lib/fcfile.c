@@ -134,6 +134,7 @@ table(const struct fc_model *m, struct model_tensor *t, long *ndata)
 		tensor(&t[k++], "season", m->ds.m, 0, &off);
 	if (m->cfg.nq > 0)
 		tensor(&t[k++], "resid_q", m->cfg.horizon, m->cfg.nq, &off);
+	tensor(&t[k++], "drift", m->cfg.horizon, 0, &off);
 	*ndata = off;
 	return k;
 }
@@ -157,12 +158,13 @@ transfer(struct fc_model *m, const struct model_tensor *t, int nt,
 		else if (strcmp(t[i].name, "adam.v") == 0)
 			src = m->net.v;
 		else if (strcmp(t[i].name, "season") == 0 ||
-		    strcmp(t[i].name, "resid_q") == 0) {
-			int season = t[i].name[0] == 's';
+		    strcmp(t[i].name, "resid_q") == 0 ||
+		    strcmp(t[i].name, "drift") == 0) {
+			double *to = t[i].name[0] == 's' ? m->ds.idx :
+			    t[i].name[0] == 'r' ? m->resq : m->drift;
 
 			for (j = 0; j < t[i].n; j++) {
-				double *d = season ? &m->ds.idx[j] :
-				    &m->resq[j];
+				double *d = &to[j];
 
 				if (dir)
 					data[t[i].off + j] = (float)*d;
@@ -222,6 +224,7 @@ fcfile_save(const char *path, const struct fc_model *m,
 	bad |= model_meta_set(&meta, "patience", "%d", c->patience);
 	bad |= model_meta_set(&meta, "val", "%d", c->val);
 	bad |= model_meta_set(&meta, "lr", "%.9g", (double)c->lr);
+	bad |= model_meta_set(&meta, "decay", "%.9g", (double)c->wd);
 	bad |= model_meta_set(&meta, "seed", "%llu",
 	    (unsigned long long)c->seed);
 	bad |= model_meta_set(&meta, "season", "%d", c->season);
@@ -237,6 +240,7 @@ fcfile_save(const char *path, const struct fc_model *m,
 	}
 	bad |= model_meta_set(&meta, "mu", "%.17g", m->mu);
 	bad |= model_meta_set(&meta, "sd", "%.17g", m->sd);
+	bad |= model_meta_set(&meta, "alpha", "%.17g", m->alpha);
 	bad |= model_meta_set(&meta, "season.m", "%d", m->ds.m);
 	bad |= model_meta_set(&meta, "season.mult", "%d", m->ds.mult);
 	bad |= model_meta_set(&meta, "nq", "%d", c->nq);
@@ -299,7 +303,7 @@ read_meta(const char *meta, struct fc_model *m, struct fcfile_info *info,
 	static const long hi[] = { 4096, 4096, LSTM_MAXLAYERS, 1000000,
 	    1000000, 1000000, 1000000, DS_MAXM, FC_MAXCOV, FC_MAXQ,
 	    0x7fffffffL };
-	double lr;
+	double lr, wd;
 	int k;
 
 	for (k = 0; k < 11; k++)
@@ -315,10 +319,14 @@ read_meta(const char *meta, struct fc_model *m, struct fcfile_info *info,
 	    -1 || model_meta_long(meta, "season.mult", 0, 1, &mult, err,
 	    errlen) == -1 || model_meta_long(meta, "nfit", 0, 100000000L,
 	    &nfit, err, errlen) == -1 || model_meta_double(meta, "lr", &lr,
-	    err, errlen) == -1 || model_meta_double(meta, "mu", &m->mu, err,
+	    err, errlen) == -1 || model_meta_double(meta, "decay", &wd, err,
+	    errlen) == -1 || model_meta_double(meta, "mu", &m->mu, err,
 	    errlen) == -1 || model_meta_double(meta, "sd", &m->sd, err,
+	    errlen) == -1 || model_meta_double(meta, "alpha", &m->alpha, err,
 	    errlen) == -1)
 		return -1;
+	if (!(m->alpha > 0 && m->alpha <= 1))
+		return fail(err, errlen, "metadata 'alpha' is not in (0, 1]");
 	if (!(m->sd > 0))
 		return fail(err, errlen, "metadata 'sd' is not positive");
 	c->horizon = (int)v[0];
@@ -333,6 +341,7 @@ read_meta(const char *meta, struct fc_model *m, struct fcfile_info *info,
 	c->nq = (int)v[9];
 	c->seed = (uint64_t)v[10];
 	c->lr = (float)lr;
+	c->wd = (float)wd;
 	m->t0 = t0;
 	m->adam_t = at;
 	m->epochs = (int)ep;
@@ -403,15 +412,16 @@ fcfile_load(const char *path, struct fc_model *m, struct fcfile_info *info,
 		return -1;
 	if (read_meta(mf.meta, m, info, err, errlen) == -1)
 		goto bad;
-	if (lstm_init(&m->net, 2 + m->ncov, m->cfg.hidden, m->cfg.layers,
+	if (lstm_init(&m->net, FC_NIN(m->ncov), m->cfg.hidden, m->cfg.layers,
 	    m->cfg.horizon * m->ncov, m->cfg.horizon, m->cfg.window, 0, err,
 	    errlen) == -1)
 		goto bad;
 	if ((m->resq = calloc((size_t)m->cfg.horizon *
-	    (size_t)(m->cfg.nq + 1), sizeof *m->resq)) == NULL) {
+	    (size_t)(m->cfg.nq + 2), sizeof *m->resq)) == NULL) {
 		fail(err, errlen, "out of memory");
 		goto bad;
 	}
+	m->drift = m->resq + (size_t)m->cfg.horizon * (size_t)(m->cfg.nq + 1);
 	nt = table(m, t, &ndata);
 	if (mf.ntensors != nt) {
 		fail(err, errlen, "%d tensors, the metadata asks for %d",

@@ -42,6 +42,7 @@ fc_cfg_init(struct fc_cfg *c)
 	c->epochs = 100;
 	c->patience = 10;
 	c->lr = 0.01f;
+	c->wd = -1;
 	c->seed = 1;
 	c->nq = 2;
 	c->q[0] = 0.1;
@@ -81,28 +82,33 @@ work_grow(struct fc_work *w, size_t n, size_t nin, size_t nz, size_t H,
     size_t np)
 {
 	size_t per = nin + nz + 4 * H;
+	double *l;
 	float *p;
 
-	if (n > w->cap) {
+	if (n > w->cap || per > w->capper || H > w->capH) {
 		free(w->x);
+		free(w->lev);
+		w->x = NULL;
+		w->lev = NULL;
 		w->cap = 0;
-		if ((p = malloc(n * per * sizeof *p)) == NULL)
+		if ((p = malloc(n * per * sizeof *p)) == NULL ||
+		    (l = malloc(n * (H + 1) * sizeof *l)) == NULL) {
+			free(p);
 			return -1;
+		}
 		w->x = p;
-		w->z = w->x + n * nin;
-		w->tgt = w->z + n * nz;
-		w->msk = w->tgt + n * H;
-		w->out = w->msk + n * H;
-		w->dout = w->out + n * H;
+		w->lev = l;
 		w->cap = n;
-	} else {
-		/* same buffer, this net's layout */
-		w->z = w->x + n * nin;
-		w->tgt = w->z + n * nz;
-		w->msk = w->tgt + n * H;
-		w->out = w->msk + n * H;
-		w->dout = w->out + n * H;
+		w->capH = H;
+		w->capper = per;
 	}
+	/* the same buffers in this net's layout */
+	w->z = w->x + n * nin;
+	w->tgt = w->z + n * nz;
+	w->msk = w->tgt + n * H;
+	w->out = w->msk + n * H;
+	w->dout = w->out + n * H;
+	w->base = w->lev + n;
 	if (np > w->capbest) {
 		free(w->best);
 		w->capbest = 0;
@@ -122,8 +128,9 @@ features(const struct fc_model *m, const double *y,
     const unsigned char *filled, size_t n, size_t nfit, const double *cov,
     size_t len, long t0, struct fc_work *w)
 {
-	int H = m->cfg.horizon, nc = m->ncov, nin = 2 + nc, nz = H * nc, h, k;
-	double ys, prev = 0, cs;
+	int H = m->cfg.horizon, nc = m->ncov, nin = FC_NIN(nc), nz = H * nc;
+	double ys, prev = 0, cs, lev = 0;
+	int h, k;
 	size_t t, u;
 	int complete;
 
@@ -132,25 +139,33 @@ features(const struct fc_model *m, const double *y,
 		float *tg = w->tgt + t * (size_t)H, *mk = w->msk + t * (size_t)H;
 
 		ys = scaled(m, t0, t, y[t]);
+		lev = t > 0 ? m->alpha * ys + (1 - m->alpha) * lev : ys;
+		w->lev[t] = lev;
 		x[0] = (float)(t > 0 ? clip(ys - prev) : 0);
 		x[1] = (float)ys;
+		x[2] = (float)clip(ys - lev);
 		prev = ys;
 		for (k = 0; k < nc; k++) {
 			cs = clip((cov[t * (size_t)nc + (size_t)k] -
 			    m->cmu[k]) / m->csd[k]);
-			x[2 + k] = (float)clip(cs - ys);
+			x[3 + k] = (float)clip(cs - ys);
 		}
 		complete = 1;
-		for (h = 1; h <= H; h++)
+		for (h = 1; h <= H; h++) {
+			double *b = &w->base[t * (size_t)H + (size_t)h - 1];
+
+			*b = nc > 0 ? 0 : lev + m->drift[h - 1];
 			for (k = 0; k < nc; k++) {
 				u = t + (size_t)h;
 				cs = u < len ? cov[u * (size_t)nc + (size_t)k] :
 				    NAN;
 				complete &= !isnan(cs);
-				z[(h - 1) * nc + k] = isnan(cs) ? 0 :
-				    (float)clip(clip((cs - m->cmu[k]) /
-				    m->csd[k]) - ys);
+				cs = isnan(cs) ? lev : clip((cs - m->cmu[k]) /
+				    m->csd[k]);
+				z[(h - 1) * nc + k] = (float)clip(cs - lev);
+				*b += cs / nc;
 			}
+		}
 		for (h = 1; h <= H; h++) {
 			u = t + (size_t)h;
 			tg[h - 1] = 0;
@@ -158,7 +173,8 @@ features(const struct fc_model *m, const double *y,
 			if (u >= n || !complete || (filled != NULL &&
 			    filled[u]))
 				continue;
-			tg[h - 1] = (float)clip(scaled(m, t0, u, y[u]) - ys);
+			tg[h - 1] = (float)clip(scaled(m, t0, u, y[u]) -
+			    w->base[t * (size_t)H + (size_t)h - 1]);
 			mk[h - 1] = u < nfit ? M_TRAIN : M_VAL;
 		}
 	}
@@ -215,8 +231,8 @@ residual_quantiles(struct fc_model *m, const double *y, size_t n, long t0,
 			if (w->msk[t * (size_t)H + (size_t)h] != role)
 				continue;
 			f = unscaled(m, t0, t + (size_t)h + 1,
-			    scaled(m, t0, t, y[t]) + w->out[t * (size_t)H +
-			    (size_t)h]);
+			    w->base[t * (size_t)H + (size_t)h] +
+			    w->out[t * (size_t)H + (size_t)h]);
 			r[k++] = y[t + (size_t)h + 1] - f;
 		}
 		qsort(r, k, sizeof *r, cmpd);
@@ -226,6 +242,37 @@ residual_quantiles(struct fc_model *m, const double *y, size_t n, long t0,
 	}
 	free(r);
 	return 0;
+}
+
+/*
+ * The smoothing constant of the level the forecasts start from: simple
+ * exponential smoothing of the scaled training part, alpha on a grid of
+ * 0.05 .. 1 minimising the one-step squared error (alpha 1: the last
+ * value, the naive forecast).
+ */
+static double
+fit_alpha(const struct fc_model *m, const double *y, size_t nfit, long t0)
+{
+	double best = HUGE_VAL, ba = 1, a, l, e, sse, v;
+	size_t t;
+	int g;
+
+	for (g = 1; g <= 20; g++) {
+		a = 0.05 * g;
+		l = scaled(m, t0, 0, y[0]);
+		sse = 0;
+		for (t = 1; t < nfit; t++) {
+			v = scaled(m, t0, t, y[t]);
+			e = v - l;
+			sse += e * e;
+			l += a * e;
+		}
+		if (sse < best - 1e-12) {
+			best = sse;
+			ba = a;
+		}
+	}
+	return ba;
 }
 
 /* Scaling and seasonal adjustment from the first nfit values. */
@@ -259,6 +306,7 @@ fit_scaling(struct fc_model *m, const double *y, const unsigned char *filled,
 	m->sd = v > 0 ? sqrt(v) : 0;
 	if (!(m->sd > 1e-9 * (fabs(m->mu) + 1)))
 		m->sd = fabs(m->mu) > 0 ? fabs(m->mu) : 1;
+	m->alpha = fit_alpha(m, y, nfit, t0);
 	for (k = 0; k < nc; k++) {
 		s = s2 = 0;
 		for (t = 0; t < nfit; t++) {
@@ -275,19 +323,40 @@ fit_scaling(struct fc_model *m, const double *y, const unsigned char *filled,
 	}
 }
 
-/* The head starts as the prior: zero, covariates 1/ncov on their step. */
+/*
+ * The prior forecast the network corrects (its head starts at zero, so
+ * the untrained model is exactly this forecast).  With covariates: their
+ * average (in their own scaling) for the step.  Without: the Theta method
+ * (Assimakopoulos and Nikolopoulos 2000, in the form of Hyndman and Billah
+ * 2003): the smoothed level plus half the training part's linear trend b,
+ * step h adding b/2 (h - 1 + 1/alpha - (1 - alpha)^n / alpha).
+ */
 static void
-head_prior(struct fc_model *m)
+prior(struct fc_model *m, const double *y, size_t nfit, long t0)
 {
-	int H = m->cfg.horizon, nc = m->ncov, hid = m->cfg.hidden, h, k;
-	int cols = hid + H * nc;
+	int H = m->cfg.horizon, h;
+	double st = 0, sy = 0, stt = 0, sty = 0, v, b, a = m->alpha, tt;
+	size_t t;
 
-	memset(m->net.wo, 0, (size_t)H * (size_t)cols * sizeof *m->net.wo);
+	memset(m->net.wo, 0, (size_t)H * (size_t)(m->net.nhid + m->net.nz) *
+	    sizeof *m->net.wo);
 	memset(m->net.bo, 0, (size_t)H * sizeof *m->net.bo);
 	for (h = 0; h < H; h++)
-		for (k = 0; k < nc; k++)
-			m->net.wo[h * cols + hid + h * nc + k] = 1.0f /
-			    (float)nc;
+		m->drift[h] = 0;
+	if (m->ncov > 0 || nfit < 3)
+		return;
+	for (t = 0; t < nfit; t++) {
+		v = scaled(m, t0, t, y[t]);
+		tt = (double)t;
+		st += tt;
+		sy += v;
+		stt += tt * tt;
+		sty += tt * v;
+	}
+	b = (sty - st * sy / (double)nfit) / (stt - st * st / (double)nfit);
+	for (h = 0; h < H; h++)
+		m->drift[h] = b / 2 * (h + 1.0 / a - pow(1 - a,
+		    (double)nfit) / a);
 }
 
 static size_t
@@ -327,22 +396,23 @@ train_epochs(struct fc_model *m, size_t n, size_t nfit, struct fc_work *w)
 	size_t H = (size_t)m->cfg.horizon, W = (size_t)net->maxT, s, T, i;
 	size_t nin = (size_t)net->nin, nz = (size_t)net->nz, nv;
 	double vl, best = HUGE_VAL, e;
-	int ep, bad = 0, haveval = nfit < n;
+	int ep, bad = 0, haveval = nfit < n, saved = 0;
 	struct nn_adam opt;
 	float cnt;
 
 	nn_adam_init(&opt);
 	opt.lr = m->cfg.lr;
-	opt.wd = 0;
-	m->best_epoch = 0;
+	opt.wd = m->cfg.wd >= 0 ? m->cfg.wd : m->ncov > 0 ? 0 : 0.3f;
+	m->epochs = m->best_epoch = 0;
 	m->val_loss = NAN;
-	for (ep = 1; ep <= m->cfg.epochs; ep++) {
+	/* epoch 0 only measures the starting model: it may stay the best */
+	for (ep = haveval ? 0 : 1; ep <= m->cfg.epochs; ep++) {
 		lstm_reset(net);
 		for (s = 0; s < (haveval ? n : nfit); s += T) {
 			T = n - s < W ? n - s : W;
 			lstm_forward(net, w->x + s * nin, nz ? w->z + s * nz :
 			    NULL, (int)T, w->out + s * H);
-			if (s >= nfit)
+			if (s >= nfit || ep == 0)
 				continue;
 			cnt = 0;
 			for (i = s * H; i < (s + T) * H; i++)
@@ -375,6 +445,7 @@ train_epochs(struct fc_model *m, size_t n, size_t nfit, struct fc_work *w)
 		if (vl < best) {
 			best = vl;
 			bad = 0;
+			saved = 1;
 			m->best_epoch = ep;
 			m->val_loss = vl;
 			memcpy(w->best, net->params, net->nparams *
@@ -382,7 +453,7 @@ train_epochs(struct fc_model *m, size_t n, size_t nfit, struct fc_work *w)
 		} else if (++bad >= m->cfg.patience)
 			break;
 	}
-	if (haveval && m->best_epoch > 0)
+	if (saved)
 		memcpy(net->params, w->best, net->nparams * sizeof *w->best);
 }
 
@@ -411,6 +482,7 @@ fc_train(struct fc_model *m, const struct fc_cfg *cfg, const double *y,
 		m->cfg.patience = cfg->patience;
 		m->cfg.val = cfg->val;
 		m->cfg.lr = cfg->lr;
+		m->cfg.wd = cfg->wd;
 	}
 	H = warm ? m->cfg.horizon : cfg->horizon;
 	nval = val_len(warm ? &m->cfg : cfg, n);
@@ -426,19 +498,20 @@ fc_train(struct fc_model *m, const struct fc_cfg *cfg, const double *y,
 		m->ncov = ncov;
 		m->t0 = t0;
 		fit_scaling(m, y, filled, nfit, cov, ncov, t0);
-		if (lstm_init(&m->net, 2 + ncov, cfg->hidden, cfg->layers,
+		if (lstm_init(&m->net, FC_NIN(ncov), cfg->hidden, cfg->layers,
 		    H * ncov, H, cfg->window, cfg->seed, err, errlen) == -1)
 			return -1;
-		head_prior(m);
-		m->resq = calloc((size_t)H * (size_t)(cfg->nq + 1),
+		m->resq = calloc((size_t)H * (size_t)(cfg->nq + 2),
 		    sizeof *m->resq);
 		if (m->resq == NULL) {
 			fc_free(m);
 			seterr(err, errlen, "out of memory");
 			return -1;
 		}
+		m->drift = m->resq + (size_t)H * (size_t)(cfg->nq + 1);
+		prior(m, y, nfit, t0);
 	}
-	if (work_grow(w, n, 2 + (size_t)ncov, (size_t)(H * ncov), (size_t)H,
+	if (work_grow(w, n, (size_t)FC_NIN(ncov), (size_t)(H * ncov), (size_t)H,
 	    m->net.nparams) == -1) {
 		if (!warm)
 			fc_free(m);
@@ -464,7 +537,7 @@ fc_predict(struct fc_model *m, const double *y, size_t n,
 {
 	int H = m->cfg.horizon, nc = m->ncov, i, j;
 	size_t u, last;
-	double ys, f, v, lo;
+	double f, v, lo;
 
 	if (h < 1 || h > H) {
 		seterr(err, errlen, "horizon %d beyond the model's %d", h, H);
@@ -484,7 +557,7 @@ fc_predict(struct fc_model *m, const double *y, size_t n,
 				return -1;
 			}
 		}
-	if (work_grow(w, n, 2 + (size_t)nc, (size_t)(H * nc), (size_t)H,
+	if (work_grow(w, n, (size_t)FC_NIN(nc), (size_t)(H * nc), (size_t)H,
 	    m->net.nparams) == -1) {
 		seterr(err, errlen, "out of memory");
 		return -1;
@@ -492,9 +565,9 @@ fc_predict(struct fc_model *m, const double *y, size_t n,
 	features(m, y, NULL, n, n, cov, len, t0, w);
 	run(m, n, w);
 	last = n - 1;
-	ys = scaled(m, t0, last, y[last]);
 	for (i = 0; i < h; i++) {
-		f = unscaled(m, t0, last + (size_t)i + 1, ys +
+		f = unscaled(m, t0, last + (size_t)i + 1,
+		    w->base[last * (size_t)H + (size_t)i] +
 		    w->out[last * (size_t)H + (size_t)i]);
 		out[i] = f > 0 ? f : 0;
 		if (q == NULL)
@@ -505,6 +578,29 @@ fc_predict(struct fc_model *m, const double *y, size_t n,
 			q[i * m->cfg.nq + j] = lo = v;
 		}
 	}
+	return 0;
+}
+
+int
+fc_copy(struct fc_model *dst, const struct fc_model *src, char *err,
+    size_t errlen)
+{
+	const struct lstm *a = &src->net;
+	size_t nr = (size_t)src->cfg.horizon * (size_t)(src->cfg.nq + 2);
+
+	*dst = *src;
+	memset(&dst->net, 0, sizeof dst->net);
+	dst->resq = malloc(nr * sizeof *dst->resq);
+	if (dst->resq == NULL || lstm_init(&dst->net, a->nin, a->nhid,
+	    a->nlayers, a->nz, a->nout, a->maxT, 0, err, errlen) == -1) {
+		free(dst->resq);
+		memset(dst, 0, sizeof *dst);
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(dst->resq, src->resq, nr * sizeof *dst->resq);
+	dst->drift = dst->resq + (src->drift - src->resq);
+	memcpy(dst->net.params, a->params, 4 * a->nparams * sizeof *a->params);
 	return 0;
 }
 
@@ -520,6 +616,7 @@ void
 fc_work_free(struct fc_work *w)
 {
 	free(w->x);
+	free(w->lev);
 	free(w->best);
 	memset(w, 0, sizeof *w);
 }

@@ -103,7 +103,8 @@ mdir_begin(struct mdir *d, const char *path, char *err, size_t errlen)
 	}
 	snprintf(d->tmp, n + sizeof NEWTAG + 6, "%s" NEWTAG "XXXXXX", d->path);
 	if (mkdtemp(d->tmp) == NULL) {
-		fail(err, errlen, "%s: %s", d->tmp, strerror(errno));
+		fail(err, errlen, "cannot create '%s" NEWTAG "XXXXXX': %s",
+		    d->path, strerror(errno));
 		free(d->tmp);
 		d->tmp = NULL;
 		mdir_abort(d);

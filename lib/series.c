@@ -805,8 +805,8 @@ build_series(struct reader *r, struct ser_set *set, struct row *rows,
 		free(s->filled);
 		memset(s, 0, sizeof *s);
 		return rowerr(r, gapline, "series '%s': period '%s' is missing "
-		    "or incomplete (%ld such periods; see --gaps)", name, buf,
-		    nmiss);
+		    "or incomplete (%ld period%s in all; see --gaps)", name,
+		    buf, nmiss, nmiss > 1 ? "s" : "");
 	}
 	s->nfilled = (size_t)nmiss;
 	fill_gaps(s->y, n, 1, s->filled);

@@ -89,7 +89,7 @@ main(void)
 	    "A,2020-01-20,3,3\nB,2020-01-06,1,1\n", &o, err, sizeof err);
 	t_ok(rc == 0 && set.ns == 1 && strcmp(set.s[0].name, "B") == 0 &&
 	    strcmp(msgs, "2: series 'A': period '2020-01-13' is missing or "
-	    "incomplete (1 such periods; see --gaps)\n") == 0,
+	    "incomplete (1 period in all; see --gaps)\n") == 0,
 	    "--gaps=error refuses the series at the row before the gap");
 	ser_free(&set);
 	o.gaps = SER_GAPS_FILL;
