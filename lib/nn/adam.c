@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "nn/adam.h"
+#include "nn/simd.h"
 
 void
 nn_adam_init(struct nn_adam *o)
@@ -18,7 +19,7 @@ nn_adam_init(struct nn_adam *o)
 	o->decoupled = 0;
 }
 
-void
+NN_VEC void
 nn_adam_update(const struct nn_adam *o, long t, long n, float *p,
     const float *g, float *m, float *v)
 {

@@ -417,11 +417,31 @@ ae_forward(struct ae *a, int B, const float *x, float *y)
 	run_lanes(a, 0, NULL, NULL);
 }
 
+/* Lane work after a backward pass: sum the lanes' gradients into
+ * a->grad over this lane's share of the parameters, lanes in order. */
+static void
+reduce_grads(void *ctx, int lane, int nlanes)
+{
+	struct ae *a = ctx;
+	long lo = a->nparams * lane / nlanes & ~15L;
+	long hi = lane == nlanes - 1 ? a->nparams : a->nparams * (lane + 1) /
+	    nlanes & ~15L, i;
+	int j;
+
+	for (j = 1; j < a->nthreads; j++) {
+		const float *g = a->lane[j].grad;
+
+		if (a->lane[j].nb == 0)
+			continue;
+		for (i = lo; i < hi; i++)
+			a->grad[i] += g[i];
+	}
+}
+
 double
 ae_loss_grad(struct ae *a, int B, const float *x, double wl2)
 {
 	double loss = 0;
-	long i;
 	int j;
 
 	if (B < 1 || B > a->bmax)
@@ -431,14 +451,10 @@ ae_loss_grad(struct ae *a, int B, const float *x, double wl2)
 	a->by = NULL;
 	a->wl2 = wl2;
 	run_lanes(a, 1, NULL, NULL);
-	for (j = 0; j < a->nthreads; j++) {
-		if (a->lane[j].nb == 0)
-			continue;
+	for (j = 0; j < a->nthreads; j++)
 		loss += a->lane[j].loss;
-		if (j > 0)
-			for (i = 0; i < a->nparams; i++)
-				a->grad[i] += a->lane[j].grad[i];
-	}
+	if (a->nthreads > 1 && a->lane[1].nb > 0)
+		run_lanes(a, 0, reduce_grads, a);
 	return loss;
 }
 
@@ -460,12 +476,24 @@ ae_loss(struct ae *a, int B, const float *x, double wl2)
 	return loss;
 }
 
+/* Lane work: Adam on this lane's share of the parameters. */
+static void
+update_share(void *ctx, int lane, int nlanes)
+{
+	struct ae *a = ctx;
+	long lo = a->nparams * lane / nlanes & ~15L;
+	long hi = lane == nlanes - 1 ? a->nparams : a->nparams * (lane + 1) /
+	    nlanes & ~15L;
+
+	nn_adam_update(&a->opt, a->step, hi - lo, a->params + lo, a->grad + lo,
+	    a->m + lo, a->v + lo);
+}
+
 void
 ae_update(struct ae *a)
 {
 	a->step++;
-	nn_adam_update(&a->opt, a->step, a->nparams, a->params, a->grad,
-	    a->m, a->v);
+	run_lanes(a, 0, update_share, a);
 }
 
 double
