@@ -686,6 +686,13 @@ band_colours(const struct sidefit *sf, double bez[4][3])
 				bez[k][q] = m[q] / n;
 }
 
+/* Refinement lengths are for 1600-pixel photos; larger ones scale them. */
+static double
+refine_scale(const struct img *photo)
+{
+	return fmax(1, (photo->w > photo->h ? photo->w : photo->h) / 1600.0);
+}
+
 /* Full-resolution profile buffer: bins x offsets x channels. */
 static int
 ensure_prof(struct quad_ws *ws, size_t n, char *err, size_t errlen)
@@ -799,22 +806,24 @@ window(const float *pr, int a, int b, int c, double *m)
  * centre is (cx, cy); bez is the bezel colour or NULL to estimate it from
  * the profile beyond the line.  Bins of BINLEN pixels along the side each
  * average their profiles (offsets -hw..hw, step RSTEP) and give the edge
- * point where the profile, walking in from the bezel, first changes: the
- * strongest gradient peak whose outer side matches the bezel colour.
+ * point where the profile, walking in from the bezel, first changes (see
+ * the candidates below).  Lengths are in pixels of a 1600-pixel photo,
+ * scaled by ws->sc for larger ones.
  */
 static int
 refine_side(struct quad_ws *ws, const struct img *im, const double *a,
     const double *b, double cx, double cy, const double *bez, double hw,
     int side, struct quad *q, char *err, size_t errlen)
 {
-	const int c = im->c, no = (int)(2 * hw / RSTEP) + 1;
+	const double sc = ws->sc, rstep = RSTEP * sc, binlen = BINLEN * sc;
+	const int c = im->c, no = (int)(2 * hw / rstep) + 1;
 	double len = hypot(b[0] - a[0], b[1] - a[1]), dx, dy, nx, ny;
 	double trim, bcol[3] = {0, 0, 0}, lo, hi, rms;
 	double pts[2 * QUAD_MAXPTS];
 	int nb, i, k, s, ns, np = 0, kk;
 	struct line l;
 
-	if (len < 4 * BINLEN)
+	if (len < 4 * binlen)
 		return 0;
 	dx = (b[0] - a[0]) / len;
 	dy = (b[1] - a[1]) / len;
@@ -824,10 +833,10 @@ refine_side(struct quad_ws *ws, const struct img *im, const double *a,
 		nx = -nx;
 		ny = -ny;
 	}
-	trim = fmax(hw + 6, 0.04 * len);
+	trim = fmax(hw + 6 * sc, 0.04 * len);
 	lo = trim;
 	hi = len - trim;
-	nb = (int)((hi - lo) / BINLEN);
+	nb = (int)((hi - lo) / binlen);
 	if (nb < 3)
 		return 0;
 	if (nb > QUAD_MAXPTS)
@@ -842,11 +851,11 @@ refine_side(struct quad_ws *ws, const struct img *im, const double *a,
 
 		memset(cntv, 0, sizeof cntv);
 		for (s = 0; s < ns; s++) {
-			double t = lo + i * BINLEN + (s + 0.5) * 2;
+			double t = lo + i * binlen + (s + 0.5) * 2 * sc;
 			double px = a[0] + t * dx, py = a[1] + t * dy;
 
 			for (k = 0; k < no && k < 256; k++) {
-				double r = -hw + k * RSTEP;
+				double r = -hw + k * rstep;
 				float col[3];
 
 				if (!sample(im, px + r * nx, py + r * ny, col))
@@ -866,7 +875,7 @@ refine_side(struct quad_ws *ws, const struct img *im, const double *a,
 		memcpy(bcol, bez, sizeof bcol);
 	else {
 		double vals[QUAD_MAXPTS];
-		int kb = (int)((hw * 0.7) / RSTEP) + no / 2, m;
+		int kb = (int)((hw * 0.7) / rstep) + no / 2, m;
 
 		for (kk = 0; kk < c; kk++) {
 			for (m = 0, i = 0; i < nb; i++) {
@@ -908,7 +917,7 @@ refine_side(struct quad_ws *ws, const struct img *im, const double *a,
 
 				d += e * e;
 			}
-			g[k] = isnan(d) ? 0 : sqrt(d) / (2 * GSPAN * RSTEP);
+			g[k] = isnan(d) ? 0 : sqrt(d) / (2 * GSPAN * rstep);
 		}
 		/*
 		 * Candidates: gradient peaks with the bezel outside (flat,
@@ -954,8 +963,8 @@ refine_side(struct quad_ws *ws, const struct img *im, const double *a,
 				off = 0.5 * (g[bk - 1] - g[bk + 1]) / den;
 		}
 		{
-			double t = lo + (i + 0.5) * BINLEN;
-			double r = -hw + (bk + off) * RSTEP;
+			double t = lo + (i + 0.5) * binlen;
+			double r = -hw + (bk + off) * rstep;
 
 			pts[2 * np] = a[0] + t * dx + r * nx;
 			pts[2 * np + 1] = a[1] + t * dy + r * ny;
@@ -997,7 +1006,7 @@ refine(struct quad_ws *ws, const struct img *im, double *c,
 		for (k = 0; k < 4; k++) {
 			r = refine_side(ws, im, c + 2 * k, c + 2 * ((k + 1) % 4),
 			    cx, cy, bez != NULL ? bez[k] : NULL,
-			    pass == 0 ? hw0 : RS2, k, q, err, errlen);
+			    pass == 0 ? hw0 : RS2 * ws->sc, k, q, err, errlen);
 			if (r != 1) {
 				if (r == 0)
 					snprintf(err, errlen, "no edge found "
@@ -1062,6 +1071,7 @@ quad_find(const struct img *photo, struct quad_ws *ws, struct quad *q,
 		return 1;
 	}
 	ws->f = f;
+	ws->sc = refine_scale(photo);
 	if (ensure_img(&ws->small, w, h, photo->c, err, errlen) == -1 ||
 	    ensure_img(&ws->blur, w, h, photo->c, err, errlen) == -1)
 		return -1;
@@ -1124,8 +1134,8 @@ quad_find(const struct img *photo, struct quad_ws *ws, struct quad *q,
 			}
 	}
 	memset(q, 0, sizeof *q);
-	k = refine(ws, photo, cr, (const double (*)[3])bez, RS, q, err,
-	    errlen);
+	k = refine(ws, photo, cr, (const double (*)[3])bez, RS * ws->sc, q,
+	    err, errlen);
 	if (k != 0)
 		return k;
 	finish(photo, q);
@@ -1146,7 +1156,8 @@ quad_refine(const struct img *photo, const double init[8],
 		return 1;
 	}
 	memset(q, 0, sizeof *q);
-	k = refine(ws, photo, c, NULL, RS, q, err, errlen);
+	ws->sc = refine_scale(photo);
+	k = refine(ws, photo, c, NULL, RS * ws->sc, q, err, errlen);
 	if (k != 0)
 		return k;
 	finish(photo, q);

@@ -64,6 +64,7 @@ struct quad_ws {
 	struct seg seg[QUAD_MAXLINES];
 	struct quad_ltab lt[QUAD_MAXLINES];
 	int nseg, f;			/* lines found; downscale factor */
+	double sc;			/* refinement scale (photo / 1600) */
 	float *tab;			/* per-line profile tables */
 	size_t tabcap;
 	float *prof;			/* full-resolution profiles */

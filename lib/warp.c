@@ -68,9 +68,10 @@ seli(v4i m, v4i a, v4i b)
  * [0, h - 1]; ix, iy are its floor, at most w - far and h - far (far 2
  * keeps a 2x2 neighbourhood inside), fx, fy the remainders (up to 1 at the
  * clamp); ok is -1 where the point lies inside the source's pixel squares
- * and 0 outside or at infinity (those lanes get point (0, 0)).  The row start is
- * computed in double and the offsets along the block in float, which keeps
- * the coordinates exact to about 1e-4 pixel for the sizes img allows.
+ * and 0 outside or at infinity (those lanes get point (0, 0)).  The row
+ * start is computed in double and the offsets along the block in float,
+ * which keeps the coordinates exact to about 1e-4 pixel for the sizes img
+ * allows.
  */
 static void
 block_taps(const double *m, int w, int h, int x0, int n, int y, int far,
