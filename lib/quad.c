@@ -1004,9 +1004,11 @@ refine(struct quad_ws *ws, const struct img *im, double *c,
 			cy += c[2 * k + 1] / 4;
 		}
 		for (k = 0; k < 4; k++) {
+			const double hw = pass == 0 ? hw0 : RS2 * ws->sc;
+			const double *bk = bez != NULL ? bez[k] : NULL;
+
 			r = refine_side(ws, im, c + 2 * k, c + 2 * ((k + 1) % 4),
-			    cx, cy, bez != NULL ? bez[k] : NULL,
-			    pass == 0 ? hw0 : RS2 * ws->sc, k, q, err, errlen);
+			    cx, cy, bk, hw, k, q, err, errlen);
 			if (r != 1) {
 				if (r == 0)
 					snprintf(err, errlen, "no edge found "
