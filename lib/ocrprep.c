@@ -15,7 +15,7 @@ ocrprep_opts_default(struct ocrprep_opts *o)
 	o->xheight = 24;
 	o->minscale = 0.5;
 	o->maxscale = 8;
-	o->binarize = 1;
+	o->binarize = 0;
 	o->invert = OCRPREP_AUTO;
 	o->line = 1;
 	o->border = 12;
@@ -75,14 +75,6 @@ ocrprep_otsu(const float *v, size_t n, float lo, float hi)
 	return lo + (hi - lo) * ((t0 + t1) / 2.0f + 0.5f) / 255;
 }
 
-static int
-cmp_float(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * Paint with background bg the rows and columns at the crop's edges that
  * are nine-tenths ink or more, from each edge inwards: frames and rules
@@ -126,50 +118,26 @@ strip_edges(float *f, int w, int h, float t, float bg)
 }
 
 /*
- * Heights of the 8-connected components of ink (v < t) in the w x h crop
- * f, counting those of 3 pixels or more, into hts; their number.  lab
- * holds 2 w h ints (labels, then the flood-fill stack).
+ * The x-height from the ink's row profile: rows holding at least half as
+ * much ink as the fullest row (the band between baseline and mean line,
+ * where every letter has ink).  Unlike glyph heights it survives blur
+ * that merges letters.  rows holds h floats.  0 when there is no ink.
  */
-static size_t
-component_heights(const float *f, int w, int h, float t, int *lab,
-    float *hts)
+static double
+profile_xheight(const float *f, int w, int h, float t, float *rows)
 {
-	size_t n = (size_t)w * h, i, m = 0;
-	int *stack = lab + n;
+	float mx = 0;
+	int x, y, n = 0;
 
-	for (i = 0; i < n; i++)
-		lab[i] = 0;
-	for (i = 0; i < n; i++) {
-		size_t sp = 0, area = 0;
-		int y0, y1;
-
-		if (f[i] >= t || lab[i])
-			continue;
-		lab[i] = 1;
-		stack[sp++] = (int)i;
-		y0 = y1 = (int)(i / w);
-		while (sp > 0) {
-			int p = stack[--sp], x = p % w, y = p / w, dx, dy;
-
-			area++;
-			y0 = y < y0 ? y : y0;
-			y1 = y > y1 ? y : y1;
-			for (dy = -1; dy <= 1; dy++)
-				for (dx = -1; dx <= 1; dx++) {
-					int nx = x + dx, ny = y + dy;
-					size_t q = (size_t)ny * w + nx;
-
-					if (nx < 0 || ny < 0 || nx >= w ||
-					    ny >= h || lab[q] || f[q] >= t)
-						continue;
-					lab[q] = 1;
-					stack[sp++] = (int)q;
-				}
-		}
-		if (area >= 3)
-			hts[m++] = (float)(y1 - y0 + 1);
+	for (y = 0; y < h; y++) {
+		rows[y] = 0;
+		for (x = 0; x < w; x++)
+			rows[y] += f[(size_t)y * w + x] < t;
+		mx = rows[y] > mx ? rows[y] : mx;
 	}
-	return m;
+	for (y = 0; y < h && mx > 0; y++)
+		n += rows[y] >= 0.5f * mx;
+	return n;
 }
 
 /*
@@ -243,11 +211,11 @@ ocrprep_region(struct ocrprep *p, const float *grey, int w, int h,
 	int x1 = rx + rw < w ? rx + rw : w, y1 = ry + rh < h ? ry + rh : h;
 	int cw, ch, ow, oh, x, y, b = o->border;
 	size_t n, i, nc;
-	float lo = 1, hi = 0, t, *hts;
-	double s, bg = 0;
+	float lo = 1, hi = 0, t;
+	double s, bg = 0, ink = 0;
 
 	if (x1 <= x0 || y1 <= y0) {
-		snprintf(err, errlen, "region %d,%d %dx%d lies outside the "
+		snprintf(err, errlen, "%d,%d %dx%d lies outside the "
 		    "%dx%d screen", rx, ry, rw, rh, w, h);
 		return -1;
 	}
@@ -255,7 +223,7 @@ ocrprep_region(struct ocrprep *p, const float *grey, int w, int h,
 	ch = y1 - y0;
 	n = (size_t)cw * ch;
 	if (grow(&p->f, &p->fcap, n, sizeof *p->f) ||
-	    grow(&p->lab, &p->labcap, 2 * n, sizeof *p->lab))
+	    grow(&p->g, &p->gcap, (size_t)ch, sizeof *p->g))
 		goto nomem;
 	for (y = 0; y < ch; y++)
 		for (x = 0; x < cw; x++) {
@@ -280,27 +248,20 @@ ocrprep_region(struct ocrprep *p, const float *grey, int w, int h,
 			p->f[i] = 1 - p->f[i];
 		t = 1 - t;
 	}
-	for (i = 0, nc = 0; i < n; i++)	/* the background's mean */
+	for (i = 0, nc = 0; i < n; i++)	/* the two classes' means */
 		if (p->f[i] >= t) {
 			bg += p->f[i];
 			nc++;
+		} else {
+			ink += p->f[i];
 		}
 	bg = nc > 0 ? bg / nc : 1;
-	/* hts shares g's room: the crop has at most n components */
-	if (grow(&p->g, &p->gcap, n, sizeof *p->g))
-		goto nomem;
-	hts = p->g;
+	ink = nc < n ? ink / (n - nc) : 0;
 	if (!p->blank)
 		strip_edges(p->f, cw, ch, t, (float)bg);
 	if (!p->blank && o->line)
-		keep_line(p->f, cw, ch, t, (float)bg, hts);
-	nc = p->blank ? 0 : component_heights(p->f, cw, ch, t, p->lab, hts);
-	if (nc > 0) {
-		qsort(hts, nc, sizeof *hts, cmp_float);
-		p->xheight = hts[nc / 2];
-	} else {
-		p->xheight = 0;
-	}
+		keep_line(p->f, cw, ch, t, (float)bg, p->g);
+	p->xheight = p->blank ? 0 : profile_xheight(p->f, cw, ch, t, p->g);
 	s = p->xheight > 0 ? o->xheight / p->xheight : 1;
 	s = s < o->minscale ? o->minscale : s > o->maxscale ? o->maxscale : s;
 	p->scale = s;
@@ -326,11 +287,13 @@ ocrprep_region(struct ocrprep *p, const float *grey, int w, int h,
 
 			if (p->blank)
 				continue;
-			if (o->binarize)
+			if (o->binarize) {
 				*q = v < t ? 0 : 255;
-			else
+			} else {	/* ink black, background white */
+				v = (float)((v - ink) / (bg - ink));
 				*q = (unsigned char)lround(255 * (v < 0 ? 0 :
 				    v > 1 ? 1 : v));
+			}
 		}
 	return 0;
 nomem:
@@ -365,6 +328,5 @@ ocrprep_free(struct ocrprep *p)
 	free(p->pix);
 	free(p->f);
 	free(p->g);
-	free(p->lab);
 	memset(p, 0, sizeof *p);
 }

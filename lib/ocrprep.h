@@ -36,7 +36,7 @@ struct ocrprep_opts {
 	double xheight;		/* target x-height, output pixels (24) */
 	double minscale;	/* resampling factor at least (0.5) */
 	double maxscale;	/* and at most (8) */
-	int binarize;		/* 1: black and white out (1); 0: grey */
+	int binarize;		/* 1: black and white; 0: grey (0) */
 	int invert;		/* 1 invert, 0 never, OCRPREP_AUTO (auto) */
 	int line;		/* 1: keep the main line only (1) */
 	int border;		/* white border, output pixels (12) */
@@ -56,8 +56,6 @@ struct ocrprep {
 	size_t pixcap;
 	float *f, *g;
 	size_t fcap, gcap;
-	int *lab;
-	size_t labcap;
 };
 
 /* Fill o with the defaults above. */
