@@ -29,12 +29,15 @@
 #include "util.h"	/* progname, die(), parse_long(), RC_* */
 
 static const char usage_line[] =
-    "usage: ae-score [-ku] [-b batch] [-d map_dir] [-H heat_dir] "
-    "[-j threads]\n"
-    "                [-n top_k] [-O overlay_dir] [-r residual] "
-    "[-s stride] -m model\n"
-    "                [file ...]\n";
+    "usage: ae-score [-ku] [-a average] [-b batch] [-d map_dir] "
+    "[-H heat_dir]\n"
+    "                [-j threads] [-n top_k] [-O overlay_dir] "
+    "[-r residual] [-s stride]\n"
+    "                -m model [file ...]\n";
 static const char help_text[] =
+    "  -a, --average=A         rec: average the windows' reconstructions,\n"
+    "                          maps: their error maps (default: the "
+    "model's)\n"
     "  -b, --batch=N           windows per forward pass (default 64)\n"
     "  -d, --map-dir=DIR       write each error map as DIR/<name>.pfm\n"
     "  -H, --heatmap-dir=DIR   write a heat map as DIR/<name>_heat.png\n"
@@ -52,6 +55,7 @@ static const char help_text[] =
     "  -h, --help              this text;  -V, --version: print the version\n";
 
 static const struct option longopts[] = {
+	{ "average",	required_argument,	NULL, 'a' },
 	{ "batch",	required_argument,	NULL, 'b' },
 	{ "map-dir",	required_argument,	NULL, 'd' },
 	{ "heatmap-dir", required_argument,	NULL, 'H' },
@@ -72,6 +76,7 @@ struct opts {
 	const char *model, *map_dir, *heat_dir, *overlay_dir;
 	int batch, threads, stride, res;	/* res: AEMAP_*, 0 default */
 	long topk;
+	int average;		/* AEMAP_STITCH, AEMAP_WINDOWS; -1 default */
 };
 
 /* Per-run state: the network, the map machinery and reused buffers. */
@@ -100,6 +105,7 @@ static void
 setup(struct work *w, const struct opts *o)
 {
 	char err[MODEL_ERRLEN], buf[16];
+	enum aemap_mode mode;
 	struct ae_config cfg;
 	struct model m;
 	int k;
@@ -120,9 +126,15 @@ setup(struct work *w, const struct opts *o)
 		if (model_meta_double(m.meta, k ? "threshold.l2" :
 		    "threshold.ssim", &w->thr[k], err, sizeof err) == -1)
 			w->thr[k] = NAN;
+	mode = AEMAP_STITCH;
+	if (model_meta_get(m.meta, "score.average", buf, sizeof buf) == 0 &&
+	    strcmp(buf, "maps") == 0)
+		mode = AEMAP_WINDOWS;
+	if (o->average >= 0)
+		mode = (enum aemap_mode)o->average;
 	model_free(&m);
 	if (aemap_init(&w->m, &w->a, o->stride, o->res ? o->res : w->primary,
-	    err, sizeof err) == -1)
+	    mode, err, sizeof err) == -1)
 		die(RC_SYS, "%s", err);
 }
 
@@ -309,7 +321,7 @@ done:
 int
 main(int argc, char *argv[])
 {
-	struct opts o = { NULL, NULL, NULL, NULL, 64, 1, 32, 0, 100 };
+	struct opts o = { NULL, NULL, NULL, NULL, 64, 1, 32, 0, 100, -1 };
 	struct work w;
 	int c, r, ok, kflag = 0;
 	long nbad = 0, ncpu;
@@ -322,9 +334,18 @@ main(int argc, char *argv[])
 	o.threads = ncpu < 1 ? 1 : ncpu > AE_MAX_THREADS ? AE_MAX_THREADS :
 	    (int)ncpu;
 	memset(&w, 0, sizeof w);
-	while ((c = getopt_long(argc, argv, "b:d:H:hj:km:n:O:r:s:uV", longopts,
-	    NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "a:b:d:H:hj:km:n:O:r:s:uV",
+	    longopts, NULL)) != -1)
 		switch (c) {
+		case 'a':
+			if (strcmp(optarg, "rec") == 0)
+				o.average = AEMAP_STITCH;
+			else if (strcmp(optarg, "maps") == 0)
+				o.average = AEMAP_WINDOWS;
+			else
+				die(RC_USAGE, "-a: '%s' is not rec or maps",
+				    optarg);
+			break;
 		case 'b':
 			o.batch = (int)parse_long("-b", optarg, 1, 4096);
 			break;

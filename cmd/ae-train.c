@@ -32,17 +32,19 @@
 #include "util.h"	/* progname, die(), parse_long(), RC_* */
 
 static const char usage_line[] =
-    "usage: ae-train [-AkW] [-b batch] [-C checkpoint] [-c channels] "
-    "[-d decay]\n"
-    "                [-e epochs] [-j threads] [-L log] [-l loss] "
-    "[-n patches]\n"
-    "                [-P patience] [-p patch] [-R resume] [-r rate] "
-    "[-S seconds]\n"
-    "                [-s seed] [-t stride] [-v share] [-w width] "
-    "[-z latent]\n"
-    "                -o model [file ...]\n";
+    "usage: ae-train [-AkW] [-a average] [-b batch] [-C checkpoint] "
+    "[-c channels]\n"
+    "                [-d decay] [-e epochs] [-j threads] [-L log] "
+    "[-l loss]\n"
+    "                [-n patches] [-P patience] [-p patch] [-R resume] "
+    "[-r rate]\n"
+    "                [-S seconds] [-s seed] [-t stride] [-v share] "
+    "[-w width]\n"
+    "                [-z latent] -o model [file ...]\n";
 static const char help_text[] =
     "  -A, --no-augment        no random rotations and flips of patches\n"
+    "  -a, --average=A         how ae-score combines windows: rec or maps\n"
+    "                          (default rec; see ae-score)\n"
     "  -b, --batch=N           patches per step (default 32)\n"
     "  -C, --checkpoint=FILE   save the training state there every epoch\n"
     "  -c, --channels=C        1 grey, 3 RGB (default 1)\n"
@@ -73,6 +75,7 @@ static const char help_text[] =
 
 static const struct option longopts[] = {
 	{ "no-augment",	no_argument,		NULL, 'A' },
+	{ "average",	required_argument,	NULL, 'a' },
 	{ "batch",	required_argument,	NULL, 'b' },
 	{ "checkpoint",	required_argument,	NULL, 'C' },
 	{ "channels",	required_argument,	NULL, 'c' },
@@ -108,6 +111,7 @@ struct settings {
 	int adamw, batch, npatch, augment, stride;
 	unsigned long seed;
 	double val_share;
+	int average;		/* AEMAP_STITCH or AEMAP_WINDOWS */
 };
 
 /* Where training stands; saved in checkpoints. */
@@ -375,6 +379,8 @@ put_settings(char **meta, const struct settings *st, const struct data *d)
 	    model_meta_set(meta, "train.hash", "%016llx",
 	    (unsigned long long)d->hash) == -1 ||
 	    model_meta_set(meta, "score.stride", "%d", st->stride) == -1 ||
+	    model_meta_set(meta, "score.average", "%s", st->average ==
+	    AEMAP_WINDOWS ? "maps" : "rec") == -1 ||
 	    model_meta_set(meta, "residual", "%s", st->wl2 == 1 ? "l2" :
 	    "ssim") == -1 ||
 	    model_meta_set(meta, "tool", "ae-train %s", VERSION) == -1)
@@ -428,6 +434,8 @@ get_settings(const char *path, const char *meta, struct settings *st,
 	    model_meta_get(meta, "train.seed", buf, sizeof buf) == -1 ||
 	    sscanf(buf, "%lu", &st->seed) != 1)
 		die(RC_MODEL, "%s: bad checkpoint state", path);
+	st->average = model_meta_get(meta, "score.average", buf, sizeof buf) ==
+	    0 && strcmp(buf, "maps") == 0 ? AEMAP_WINDOWS : AEMAP_STITCH;
 	st->adamw = (int)v[0];
 	st->batch = (int)v[1];
 	st->npatch = (int)v[2];
@@ -538,8 +546,8 @@ val_stats(struct ae *a, const struct data *d, const struct settings *st,
 	thr[0] = thr[1] = NAN;
 	if (d->nval == 0)
 		return;
-	if (aemap_init(&m, a, st->stride, AEMAP_SSIM | AEMAP_L2, err,
-	    sizeof err) == -1)
+	if (aemap_init(&m, a, st->stride, AEMAP_SSIM | AEMAP_L2,
+	    (enum aemap_mode)st->average, err, sizeof err) == -1)
 		die(RC_SYS, "%s", err);
 	for (k = 0; k < d->nval; k++)
 		cap += (long)d->im[d->val[k]].w * d->im[d->val[k]].h;
@@ -704,7 +712,7 @@ int
 main(int argc, char *argv[])
 {
 	struct settings st = { { 128, 1, 32, 0, 0 }, 0, 2e-4, 1e-5, 0, 32, 8,
-	    1, 32, 1, 0.1 };
+	    1, 32, 1, 0.1, AEMAP_STITCH };
 	struct state s = { 0, 0, 0, INFINITY, 0, 0, 0, NAN };
 	struct opts o = { NULL, NULL, NULL, NULL, 100, 10, 1, 0 };
 	struct model_tensor t[2 * AE_MAXL];
@@ -727,10 +735,19 @@ main(int argc, char *argv[])
 	    (int)ncpu;
 	memset(&d, 0, sizeof d);
 	while ((c = getopt_long(argc, argv,
-	    "Ab:C:c:d:e:hj:kL:l:n:o:P:p:R:r:S:s:t:Vv:Ww:z:", longopts, NULL))
-	    != -1)
+	    "Aa:b:C:c:d:e:hj:kL:l:n:o:P:p:R:r:S:s:t:Vv:Ww:z:", longopts,
+	    NULL)) != -1)
 		switch (c) {
 		case 'A': st.augment = 0; break;
+		case 'a':
+			if (strcmp(optarg, "rec") == 0)
+				st.average = AEMAP_STITCH;
+			else if (strcmp(optarg, "maps") == 0)
+				st.average = AEMAP_WINDOWS;
+			else
+				die(RC_USAGE, "-a: '%s' is not rec or maps",
+				    optarg);
+			break;
 		case 'b': st.batch = (int)parse_long("-b", optarg, 1, 4096);
 			break;
 		case 'C': o.ckpt = optarg; break;

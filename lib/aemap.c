@@ -4,6 +4,7 @@
  * batch at a time, their maps computed in parallel on the network's lanes
  * and added into the caller's map with a per-pixel window count.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,8 @@ falloc(size_t n)
 }
 
 int
-aemap_init(struct aemap *m, struct ae *a, int stride, int res, char *err,
-    size_t errlen)
+aemap_init(struct aemap *m, struct ae *a, int stride, int res,
+    enum aemap_mode mode, char *err, size_t errlen)
 {
 	int P = a->cfg.patch, C = a->cfg.channels, i;
 	size_t n = (size_t)a->bmax * C * P * P;
@@ -33,6 +34,12 @@ aemap_init(struct aemap *m, struct ae *a, int stride, int res, char *err,
 	m->a = a;
 	m->stride = stride;
 	m->res = res;
+	m->mode = mode;
+	if (!(m->taper = falloc(P)))
+		goto nomem;
+	for (i = 0; i < P; i++)	/* raised cosine, never quite 0 */
+		m->taper[i] = (float)(0.5 - 0.5 * cos(2 * M_PI * (i + 0.5) /
+		    P));
 	if (!(m->win = falloc(n)) || !(m->rec = falloc(n)) ||
 	    !(m->wmap[0] = falloc((size_t)a->bmax * P * P)) ||
 	    !(m->wmap[1] = falloc((size_t)a->bmax * P * P)))
@@ -52,6 +59,9 @@ aemap_free(struct aemap *m)
 {
 	int i;
 
+	free(m->taper);
+	free(m->rimg);
+	free(m->iws);
 	free(m->win);
 	free(m->rec);
 	free(m->wmap[0]);
@@ -150,6 +160,31 @@ add_window(struct aemap *m, int i, int x0, int y0, int w, int h,
 	}
 }
 
+/* Add window i's reconstruction at (x0, y0), weighted by the taper, into
+ * the stitched image; the weights go to m->cnt. */
+static void
+add_rec(struct aemap *m, int i, int x0, int y0, int w, int h)
+{
+	int P = m->a->cfg.patch, C = m->a->cfg.channels, r, c, j;
+	int nw = x0 + P <= w ? P : w - x0;
+	long hw = (long)w * h;
+	const float *src;
+	float *dst, *cw, t;
+
+	for (r = 0; r < P && y0 + r < h; r++) {
+		t = m->taper[r];
+		for (c = 0; c < C; c++) {
+			src = m->rec + (((long)i * C + c) * P + r) * P;
+			dst = m->rimg + c * hw + (long)(y0 + r) * w + x0;
+			for (j = 0; j < nw; j++)
+				dst[j] += t * m->taper[j] * src[j];
+		}
+		cw = m->cnt + (long)(y0 + r) * w + x0;
+		for (j = 0; j < nw; j++)
+			cw[j] += t * m->taper[j];
+	}
+}
+
 int
 aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
     char *err, size_t errlen)
@@ -163,7 +198,11 @@ aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
 	out[0] = m->res & AEMAP_SSIM ? ssim : NULL;
 	out[1] = m->res & AEMAP_L2 ? l2 : NULL;
 	if (n > m->cap) {
-		if ((nc = falloc(n)) == NULL) {
+		free(m->rimg);
+		m->rimg = NULL;
+		if ((nc = falloc(n)) == NULL || (m->mode == AEMAP_STITCH &&
+		    (m->rimg = falloc(n * im->c)) == NULL)) {
+			free(nc);
 			snprintf(err, errlen, "out of memory for a %dx%d map",
 			    im->w, im->h);
 			return -1;
@@ -171,6 +210,17 @@ aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
 		free(m->cnt);
 		m->cnt = nc;
 		m->cap = n;
+	}
+	if (m->mode == AEMAP_STITCH && (m->res & AEMAP_SSIM) &&
+	    nn_ssim_wsize(im->h, im->w) > m->iwscap) {
+		free(m->iws);
+		m->iwscap = nn_ssim_wsize(im->h, im->w);
+		if ((m->iws = falloc(m->iwscap)) == NULL) {
+			m->iwscap = 0;
+			snprintf(err, errlen, "out of memory for a %dx%d map",
+			    im->w, im->h);
+			return -1;
+		}
 	}
 	nx = aemap_positions(im->w, P, m->stride, NULL, 0);
 	ny = aemap_positions(im->h, P, m->stride, NULL, 0);
@@ -186,6 +236,8 @@ aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
 		if (out[k] != NULL)
 			memset(out[k], 0, n * sizeof(float));
 	memset(m->cnt, 0, n * sizeof(float));
+	if (m->mode == AEMAP_STITCH)
+		memset(m->rimg, 0, n * im->c * sizeof(float));
 	for (k = 0; k < nx * ny; k += b) {
 		b = nx * ny - k < m->a->bmax ? nx * ny - k : m->a->bmax;
 		for (i = 0; i < b; i++)
@@ -193,15 +245,32 @@ aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
 			    m->win + i * wsz);
 		ae_forward(m->a, b, m->win, m->rec);
 		m->nwin = b;
-		ae_parallel(m->a, lane_maps, m);
+		if (m->mode == AEMAP_WINDOWS)
+			ae_parallel(m->a, lane_maps, m);
 		for (i = 0; i < b; i++)
-			add_window(m, i, px[(k + i) % nx], py[(k + i) / nx],
-			    im->w, im->h, out);
+			if (m->mode == AEMAP_WINDOWS)
+				add_window(m, i, px[(k + i) % nx], py[(k + i) /
+				    nx], im->w, im->h, out);
+			else
+				add_rec(m, i, px[(k + i) % nx], py[(k + i) /
+				    nx], im->w, im->h);
 	}
-	for (k = 0; k < 2; k++)
-		if (out[k] != NULL)
+	if (m->mode == AEMAP_WINDOWS) {
+		for (k = 0; k < 2; k++)
+			if (out[k] != NULL)
+				for (q = 0; q < n; q++)
+					out[k][q] /= m->cnt[q];
+	} else {
+		for (k = 0; k < im->c; k++)
 			for (q = 0; q < n; q++)
-				out[k][q] /= m->cnt[q];
+				m->rimg[k * n + q] /= m->cnt[q];
+		if (out[0] != NULL)
+			nn_ssim_map(im->c, im->h, im->w, m->rimg, im->data,
+			    out[0], m->iws);
+		if (out[1] != NULL)
+			nn_l2_map(im->c, im->h, im->w, m->rimg, im->data,
+			    out[1]);
+	}
 	free(px);
 	return 0;
 }

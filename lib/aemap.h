@@ -8,10 +8,17 @@
  * covered; a side shorter than the patch is padded by repeating the edge
  * pixels (the padding never reaches the map).
  *
- * Residuals: 1 - SSIM (same-size map, window clipped at the patch border,
- * see nn_ssim_map) and the squared difference, each averaged over the
- * channels.  Buffers are allocated once, and grown only when an image
- * larger than any before arrives.
+ * Residuals: 1 - SSIM (same-size map, the 11x11 window clipped at the
+ * border, see nn_ssim_map) and the squared difference, each averaged over
+ * the channels.  Two ways to combine the windows:
+ *   AEMAP_STITCH (the default): the reconstructions are averaged, each
+ *     weighted by a raised cosine that falls towards the window's border
+ *     (where the network sees least context), and the residual maps are
+ *     computed once, on the whole image;
+ *   AEMAP_WINDOWS: every window gets its own residual maps, averaged
+ *     where windows overlap; window borders leave seams in the map.
+ * Buffers are allocated once, and grown only when an image larger than any
+ * before arrives.
  */
 #ifndef LK_AEMAP_H
 #define LK_AEMAP_H
@@ -24,10 +31,20 @@
 #define AEMAP_SSIM 1	/* residual bits */
 #define AEMAP_L2 2
 
+enum aemap_mode {
+	AEMAP_STITCH,	/* average reconstructions, then residuals */
+	AEMAP_WINDOWS	/* residuals per window, averaged */
+};
+
 struct aemap {
 	struct ae *a;		/* the network; batch = a->bmax windows */
 	int stride;
 	int res;		/* AEMAP_SSIM | AEMAP_L2 */
+	enum aemap_mode mode;
+	float *taper;		/* (P) window weight along a side */
+	float *rimg;		/* (C, cap) stitched reconstruction */
+	float *iws;		/* (iwscap) SSIM workspace for a whole image */
+	size_t iwscap;
 	float *win, *rec;	/* (bmax, C, P, P) windows, reconstructions */
 	float *wmap[2];		/* (bmax, P, P) per-window SSIM, L2 maps */
 	float *lws[AE_MAX_THREADS];	/* SSIM workspace per lane */
@@ -37,11 +54,11 @@ struct aemap {
 };
 
 /*
- * Set up for network a, window stride (1..patch) and residuals res.
+ * Set up for network a, window stride (1..patch), residuals res and mode.
  * 0, or -1 with err filled (out of memory).
  */
 int aemap_init(struct aemap *m, struct ae *a, int stride, int res,
-    char *err, size_t errlen);
+    enum aemap_mode mode, char *err, size_t errlen);
 
 void aemap_free(struct aemap *m);
 

@@ -37,18 +37,24 @@ positions(void)
 	t_ok(n == 1 && p[0] == 0, "side equal to the patch: one window");
 }
 
-/* Direct: every window alone, maps averaged. */
+/* Direct: every window alone; maps averaged (windows) or reconstructions
+ * averaged with the raised-cosine weight, then maps (stitch). */
 static void
-direct(struct ae *a, const struct img *im, int stride, float *ssim, float *l2)
+direct(struct ae *a, const struct img *im, int stride, int stitch,
+    float *ssim, float *l2)
 {
 	int P = a->cfg.patch, C = im->c, px[64], py[64], nx, ny, i, j, r, q, c;
+
 	float *w = malloc((size_t)C * P * P * sizeof *w);
 	float *y = malloc((size_t)C * P * P * sizeof *y);
 	float *ms = malloc((size_t)P * P * sizeof *ms);
 	float *ml = malloc((size_t)P * P * sizeof *ml);
 	float *ws = malloc(nn_ssim_wsize(P, P) * sizeof *ws);
 	float *cnt = calloc((size_t)im->w * im->h, sizeof *cnt);
+	float *rim = calloc((size_t)C * im->w * im->h, sizeof *rim);
+	float *iws = malloc(nn_ssim_wsize(im->h, im->w) * sizeof *iws);
 	long n = (long)im->w * im->h, k;
+	double tw;
 
 	nx = aemap_positions(im->w, P, stride, px, 64);
 	ny = aemap_positions(im->h, P, stride, py, 64);
@@ -73,20 +79,33 @@ direct(struct ae *a, const struct img *im, int stride, float *ssim, float *l2)
 				for (q = 0; q < P && px[i] + q < im->w; q++) {
 					k = (long)(py[j] + r) * im->w + px[i] +
 					    q;
+					tw = (0.5 - 0.5 * cos(2 * M_PI * (r +
+					    0.5) / P)) * (0.5 - 0.5 * cos(2 *
+					    M_PI * (q + 0.5) / P));
 					ssim[k] += ms[r * P + q];
 					l2[k] += ml[r * P + q];
-					cnt[k]++;
+					cnt[k] += stitch ? tw : 1;
+					for (c = 0; c < C; c++)
+						rim[c * n + k] += tw *
+						    y[(c * P + r) * P + q];
 				}
 		}
 	for (k = 0; k < n; k++) {
 		ssim[k] /= cnt[k];
 		l2[k] /= cnt[k];
+		for (c = 0; c < C; c++)
+			rim[c * n + k] /= cnt[k];
 	}
-	free(w); free(y); free(ms); free(ml); free(ws); free(cnt);
+	if (stitch) {
+		nn_ssim_map(C, im->h, im->w, rim, im->data, ssim, iws);
+		nn_l2_map(C, im->h, im->w, rim, im->data, l2);
+	}
+	free(w); free(y); free(ms); free(ml); free(ws); free(cnt); free(rim);
+	free(iws);
 }
 
 static void
-maps(int C, int threads)
+maps(int C, int threads, int stitch)
 {
 	struct ae_config cfg = { 32, C, 2, 4, 4 };
 	struct img im = { 75, 20, C, NULL };
@@ -105,16 +124,18 @@ maps(int C, int threads)
 	ae_init(&a1, &cfg, 1, 1, err, sizeof err);
 	ae_init_params(&a, 3);
 	ae_init_params(&a1, 3);
-	if (aemap_init(&m, &a, 16, AEMAP_SSIM | AEMAP_L2, err, sizeof err))
+	if (aemap_init(&m, &a, 16, AEMAP_SSIM | AEMAP_L2, stitch ?
+	    AEMAP_STITCH : AEMAP_WINDOWS, err, sizeof err))
 		return;
 	t_ok(aemap_run(&m, &im, s1, l1, err, sizeof err) == 0, "maps run");
-	direct(&a1, &im, 16, s2, l2);
+	direct(&a1, &im, 16, stitch, s2, l2);
 	for (i = 0; i < n; i++) {
 		es = fmax(es, fabs(s1[i] - s2[i]));
 		el = fmax(el, fabs(l1[i] - l2[i]));
 	}
-	snprintf(what, sizeof what, "C=%d, %d lanes: batched maps equal the "
-	    "direct ones (ssim %.2g, l2 %.2g)", C, threads, es, el);
+	snprintf(what, sizeof what, "C=%d, %d lanes, %s: batched maps equal "
+	    "the direct ones (ssim %.2g, l2 %.2g)", C, threads, stitch ?
+	    "stitched" : "per window", es, el);
 	t_ok(es < 1e-5 && el < 1e-6, what);
 	aemap_free(&m);
 	ae_free(&a);
@@ -148,8 +169,10 @@ int
 main(void)
 {
 	positions();
-	maps(1, 2);
-	maps(3, 1);
+	maps(1, 2, 0);
+	maps(3, 1, 0);
+	maps(1, 2, 1);
+	maps(3, 2, 1);
 	score();
 	return t_done();
 }

@@ -226,7 +226,8 @@ scoring(void)
 		im.data[i] = 0.5f + 0.3f * (float)((i * 7919 % 1000) / 1000.0 -
 		    0.5);
 	for (k = 0; k < 2; k++) {
-		if (aemap_init(&m, &a, 64, res[k], err, sizeof err) == -1)
+		if (aemap_init(&m, &a, 64, res[k], AEMAP_STITCH, err,
+		    sizeof err) == -1)
 			break;
 		aemap_run(&m, &im, map, map, err, sizeof err);
 		for (r = 0; r < REPS; r++) {
@@ -237,7 +238,8 @@ scoring(void)
 			c[r] = cpu() - c0;
 		}
 		t = median(v, REPS);
-		printf("score 512x512 grey, stride 64 (49 windows), %s map, "
+		printf("score 512x512 grey, stride 64 (49 windows, stitched), "
+		    "%s map, "
 		    "%d threads: %.1f ms (cpu %.1f ms), %.0f GFLOP/s\n",
 		    k ? "L2" : "1-SSIM", THREADS, t * 1e3, median(c, REPS) *
 		    1e3, 49 * ae_flops(&a) / t * 1e-9);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "nn/loss.h"
+#include "nn/simd.h"
 
 #define R (NN_SSIM_WIN / 2)
 #define SHIFT 0.5f
@@ -67,7 +68,7 @@ nn_ssim_wsize(int h, int w)
  * shift-invariant, and centring the [0, 1] data keeps float32 from losing
  * them to cancellation in E[x^2] - E[x]^2 when they are small.
  */
-static void
+NN_VEC static void
 hpass_valid(int h, int w, const float *x, const float *y, const float *g,
     float *H)
 {
@@ -101,7 +102,7 @@ hpass_valid(int h, int w, const float *x, const float *y, const float *g,
 }
 
 /* Vertical valid pass of the 5 maps: V[k] (oh, ow). */
-static void
+NN_VEC static void
 vpass_valid(int h, int ow, const float *H, const float *g, float *V)
 {
 	int oh = h - 2 * R, i, j, t, k;
@@ -246,7 +247,7 @@ nn_l2_map(int c, int h, int w, const float *y, const float *x, float *out)
 
 /* dst (n) = window sums along a line of n values at stride 1, clipped and
  * renormalised by nrm (n). */
-static void
+NN_VEC static void
 line_same(int n, const float *src, const float *g, const float *nrm,
     float *dst)
 {
@@ -280,7 +281,7 @@ clip_norm(int n, const float *g, float *nrm)
 	}
 }
 
-void
+NN_VEC void
 nn_ssim_map(int c, int h, int w, const float *y, const float *x, float *out,
     float *ws)
 {
