@@ -984,7 +984,6 @@ refine_side(struct quad_ws *ws, const struct img *im, const double *a,
 	q->rms[side] = rms;
 	q->n[side] = k;
 	memcpy(q->pts[side], pts, (size_t)k * 2 * sizeof *pts);
-	memcpy(q->bezel, bcol, sizeof bcol);
 	return 1;
 }
 
@@ -1036,14 +1035,16 @@ refine(struct quad_ws *ws, const struct img *im, double *c,
 	return 0;
 }
 
-/* Contrast and confidence from the refined sides. */
+/*
+ * Confidence: for the weakest side, the fraction of its stretches that
+ * gave an inlier edge point, times exp(-rms / 1.5) of its fit.
+ */
 static void
-finish(const struct img *im, struct quad *q)
+finish(struct quad *q)
 {
 	double conf = 1;
 	int k;
 
-	(void)im;
 	for (k = 0; k < 4; k++) {
 		double frac = q->ntotal[k] > 0 ? (double)q->n[k] /
 		    q->ntotal[k] : 0;
@@ -1140,7 +1141,7 @@ quad_find(const struct img *photo, struct quad_ws *ws, struct quad *q,
 	    err, errlen);
 	if (k != 0)
 		return k;
-	finish(photo, q);
+	finish(q);
 	return 0;
 }
 
@@ -1162,7 +1163,7 @@ quad_refine(const struct img *photo, const double init[8],
 	k = refine(ws, photo, c, NULL, RS * ws->sc, q, err, errlen);
 	if (k != 0)
 		return k;
-	finish(photo, q);
+	finish(q);
 	return 0;
 }
 

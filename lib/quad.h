@@ -41,10 +41,8 @@ struct quad {
 	struct line side[4];	/* refined sides, normals pointing outward */
 	double rms[4];		/* inlier distance to each side, pixels */
 	int n[4];		/* inlier edge points per side */
-	int ntotal[4];		/* edge points tried per side */
-	double contrast[4];	/* colour step at each side / noise */
-	double bezel[3];	/* the band's colour (RGB, 0..1) */
-	double confidence;	/* 0..1: support, fit and contrast combined */
+	int ntotal[4];		/* stretches tried per side */
+	double confidence;	/* 0..1: support and fit of the weakest side */
 	/* the inlier edge points, side by side: pts[side][i] = (x, y) */
 	double pts[4][2 * QUAD_MAXPTS];
 };
