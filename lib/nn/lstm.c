@@ -17,6 +17,7 @@
 
 #include "nn/gemm.h"
 #include "nn/lstm.h"
+#include "nn/simd.h"
 
 static void
 seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -79,7 +80,7 @@ fexp(float x)
  * when tanh_ is set.  Blocks of 8 with a fixed inner count and restrict
  * pointers let the compiler vectorise at -O2; the tail runs the same code.
  */
-static void
+static NN_VEC void
 activate(float *restrict dst, const float *restrict src, int n, int tanh_)
 {
 	float k = tanh_ ? -2.0f : -1.0f, a = tanh_ ? 2.0f : 1.0f;
@@ -290,13 +291,38 @@ lstm_forward(struct lstm *n, const float *x, const float *z, int T,
 			out[(size_t)t * (size_t)n->nout + (size_t)j] += n->bo[j];
 }
 
+/*
+ * One step back through the cell: from dL/dh_t (dh from above plus dhn
+ * from the next step) and dL/dc_t (dcn from the next step) to dL/da_t for
+ * the gates i, f, g, o into d (4 H); dcn becomes dL/dc_{t-1}.
+ */
+static NN_VEC void
+gate_grads(float *restrict d, const float *restrict g,
+    const float *restrict tc, const float *restrict cp,
+    const float *restrict dhup, const float *restrict dhn,
+    float *restrict dcn, int H)
+{
+	float dh, dc;
+	int j;
+
+	for (j = 0; j < H; j++) {
+		dh = dhup[j] + dhn[j];
+		dc = dh * g[3 * H + j] * (1 - tc[j] * tc[j]) + dcn[j];
+		d[j] = dc * g[2 * H + j] * g[j] * (1 - g[j]);
+		d[H + j] = dc * cp[j] * g[H + j] * (1 - g[H + j]);
+		d[2 * H + j] = dc * g[j] * (1 - g[2 * H + j] * g[2 * H + j]);
+		d[3 * H + j] = dh * tc[j] * g[3 * H + j] * (1 - g[3 * H + j]);
+		dcn[j] = dc * g[H + j];
+	}
+}
+
 void
 lstm_backward(struct lstm *n, const float *dout)
 {
 	int H = n->nhid, G = 4 * n->nhid, HZ = n->nhid + n->nz, T = n->T;
 	int O = n->nout, l, t, j, in;
-	float *dhn = n->dnext, *dcn = n->dnext + H, dh, dc, *g, *d;
-	const float *tc, *cp, *inp;
+	float *dhn = n->dnext, *dcn = n->dnext + H, *d;
+	const float *inp;
 	struct lstm_layer *L;
 
 	/* head: gWo += dout' [h; z], gbo += sum dout, dh_top = dout Wo_h */
@@ -311,25 +337,10 @@ lstm_backward(struct lstm *n, const float *dout)
 		in = L->nin;
 		memset(dhn, 0, 2 * (size_t)H * sizeof *dhn);
 		for (t = T - 1; t >= 0; t--) {
-			g = L->gate + (size_t)t * (size_t)G;
 			d = L->da + (size_t)t * (size_t)G;
-			tc = L->tc + (size_t)t * (size_t)H;
-			cp = L->c + (size_t)t * (size_t)H;
-			for (j = 0; j < H; j++) {
-				dh = L->dh[(size_t)t * (size_t)H + (size_t)j] +
-				    dhn[j];
-				dc = dh * g[3 * H + j] * (1 - tc[j] * tc[j]) +
-				    dcn[j];
-				/* dL/da for i, f, g, o */
-				d[j] = dc * g[2 * H + j] * g[j] * (1 - g[j]);
-				d[H + j] = dc * cp[j] * g[H + j] *
-				    (1 - g[H + j]);
-				d[2 * H + j] = dc * g[j] * (1 - g[2 * H + j] *
-				    g[2 * H + j]);
-				d[3 * H + j] = dh * tc[j] * g[3 * H + j] *
-				    (1 - g[3 * H + j]);
-				dcn[j] = dc * g[H + j];
-			}
+			gate_grads(d, L->gate + (size_t)t * (size_t)G,
+			    L->tc + (size_t)t * (size_t)H, L->c + (size_t)t *
+			    (size_t)H, L->dh + (size_t)t * (size_t)H, dhn, dcn, H);
 			if (t > 0)
 				cblas_sgemv(CblasRowMajor, CblasTrans, G, H, 1,
 				    L->wh, H, d, 1, 0, dhn, 1);
