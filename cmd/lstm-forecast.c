@@ -1097,11 +1097,8 @@ write_plot(struct job *j, int used[NMETH])
 	list = xstrdup(o->plotser != NULL ? o->plotser : "");
 	for (tok = strtok_r(list, ",", &save); tok != NULL && np < 16;
 	    tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < j->set->ns; i++)
-			if (strcmp(j->set->s[i].name, tok) == 0)
-				break;
-		if (i == j->set->ns)
-			die(RC_USAGE, "--plot-series: no series '%s'", tok);
+		for (i = 0; strcmp(j->set->s[i].name, tok) != 0; i++)
+			;	/* present: check_plot_series() */
 		sel[np++] = i;
 	}
 	free(list);
@@ -1281,6 +1278,30 @@ cmd_predict(struct opts *o)
 	return rc;
 }
 
+/* Refuse --plot-series names that are not in the input, before work. */
+static void
+check_plot_series(const struct opts *o, const struct ser_set *set)
+{
+	char *list, *tok, *save;
+	size_t i;
+	int n = 0;
+
+	if (o->plotser == NULL)
+		return;
+	list = xstrdup(o->plotser);
+	for (tok = strtok_r(list, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (++n > 16)
+			die(RC_USAGE, "--plot-series: at most 16 series");
+		for (i = 0; i < set->ns; i++)
+			if (strcmp(set->s[i].name, tok) == 0)
+				break;
+		if (i == set->ns)
+			die(RC_USAGE, "--plot-series: no series '%s'", tok);
+	}
+	free(list);
+}
+
 static int
 cmd_backtest(struct opts *o)
 {
@@ -1290,6 +1311,7 @@ cmd_backtest(struct opts *o)
 	int used[NMETH] = { 0 }, meth, rc;
 
 	read_input(o, &set);
+	check_plot_series(o, &set);
 	memset(&j, 0, sizeof j);
 	j.o = o;
 	j.set = &set;
