@@ -48,7 +48,7 @@ static const char help_text[] =
     "  -e, --exit-status       exit 1 when some element was not found\n"
     "  -f, --field=NAME        record field naming the screen image\n"
     "                          (default \"image\")\n"
-    "  -j, --jobs=N            threads (default: online CPUs, at most 4)\n"
+    "  -j, --jobs=N            threads (default 1)\n"
     "  -k, --keep-going        report bad records and continue\n"
     "  -n, --count=N           hits per element, best first (default 1)\n"
     "  -o, --overlap=IOU       drop hits overlapping a better one by more\n"
@@ -500,16 +500,14 @@ main(int argc, char *argv[])
 	struct match_screen *s;
 	struct match_opts o;
 	double thresh;
-	long nbad = 0, missing = 0, ncpu;
+	long nbad = 0, missing = 0;
 	int c, r, i, ok, kflag = 0, eflag = 0, sflag = 0;
 	struct ndj *in;
 	cJSON *rec;
 	char err[128];
 
 	progname = "gui-locate";	/* fixed: stable stderr goldens */
-	match_opts_default(&o);
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	o.nthreads = ncpu < 1 ? 1 : ncpu > 4 ? 4 : (int)ncpu;
+	match_opts_default(&o);	/* one thread: see -j in the manual */
 	while ((c = getopt_long(argc, argv, "DEef:hj:kn:o:S:s:t:uVx",
 	    longopts, NULL)) != -1)
 		switch (c) {

@@ -961,6 +961,27 @@ full_map(const float *p, int w, int h, size_t stride, const double *ii,
 	for (y = 0; y < oh; y++) {
 		corr_row(p + (size_t)y * stride, stride, ow, tl->t, tl->w,
 		    tl->h, row);
+		if (tl->ninc == 1) {	/* one rectangle: score() unrolled */
+			const struct match_rect *q = &tl->inc[0];
+			const double *t0 = ii + (size_t)(y + q->y) * w1 + q->x;
+			const double *t1 = t0 + (size_t)q->h * w1;
+			double flat = tl->n * (MATCH_FLAT * MATCH_FLAT);
+
+			for (x = 0; x < ow; x++) {
+				double s1 = t1[x + q->w] - t0[x + q->w] -
+				    t1[x] + t0[x];
+				double s2 = t1[off + x + q->w] -
+				    t0[off + x + q->w] - t1[off + x] +
+				    t0[off + x];
+				double var = s2 - s1 * s1 / tl->n, r;
+
+				r = var < flat ? 0 : row[x] / sqrt(tl->st *
+				    var);
+				map[(size_t)y * ow + x] = (float)(r > 1 ? 1 :
+				    r < -1 ? -1 : r);
+			}
+			continue;
+		}
 		for (x = 0; x < ow; x++)
 			map[(size_t)y * ow + x] = (float)score(row[x], ii, w1,
 			    off, tl, x, y);
