@@ -540,7 +540,6 @@ worker(void *arg)
 	struct fc_work w = { 0 };
 	double *cbuf = NULL;
 	size_t i, cap = 0, need;
-	char extra[64];
 
 	for (;;) {
 		pthread_mutex_lock(&j->mu);
@@ -559,9 +558,7 @@ worker(void *arg)
 		j->fn(j, i, &w, cbuf);
 		pthread_mutex_lock(&j->mu);
 		j->done++;
-		snprintf(extra, sizeof extra, "%zu/%zu series", j->done,
-		    j->set->ns);
-		progress_update(&j->pr, (double)j->done, extra);
+		progress_update(&j->pr, (double)j->done, NULL);
 		if (j->res[i].rc != RC_OK && !j->o->kflag)
 			j->stop = 1;
 		pthread_mutex_unlock(&j->mu);
