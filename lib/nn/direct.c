@@ -536,14 +536,14 @@ needs(const struct nn_conv *c, int B, int h, int w, struct need *n)
 		csp = cs_of(B, oh + 2, ow + 2);
 		need_max(n, 4 * IC * css, OC * css, 2 * (size_t)OC * IC * 16 +
 		    64, 2 * (size_t)16 * (IC > OC ? IC : OC), Ls * OC);
-		need_max(n, OC * csp, IC * csp, 0, 0, 0);
+		need_max(n, OC * csp, 2 * IC * csp, 0, 0, 0);
 		break;
 	case K_T4:
 		csp = cs_of(B, h + 2, w + 2);
 		Lp = (size_t)B * (h + 2) * (w + 2);
 		css = cs_of(B, h + 1, w + 1);
-		need_max(n, IC * csp, OC * csp, 2 * (size_t)OC * IC * 16 + 64,
-		    2 * (size_t)16 * (IC > OC ? IC : OC), Lp * OC);
+		need_max(n, IC * csp, 2 * OC * csp, 2 * (size_t)OC * IC * 16 +
+		    64, 2 * (size_t)16 * (IC > OC ? IC : OC), Lp * OC);
 		need_max(n, 4 * OC * css, IC * css, 0, 0, 0);
 		break;
 	default:
@@ -628,24 +628,48 @@ run_dw(enum wmode mode, float *dA, int D1, int ry, int rx,
 #endif
 }
 
+/* dst[2j] = a[j], dst[2j + 1] = b[j] for j < n. */
+NN_VEC static void
+interleave(float *dst, const float *a, const float *b, int n)
+{
+	int j;
+
+	for (j = 0; j < n; j++) {
+		dst[2 * j] = a[j];
+		dst[2 * j + 1] = b[j];
+	}
+}
+
 /* A transposed 4x4/2 conv of x (D0 channels, h x w) with weights A (D0, M,
- * 4, 4) into y (M, B, 2h, 2w): four phases. */
+ * 4, 4) into y (M, B, 2h, 2w): four phases, computed a row parity at a
+ * time into two grids whose rows are then interleaved. */
 static void
 tconv4(const float *x, const float *A, int D0, int M, int B, int h, int w,
     float *y, struct wsp *p)
 {
-	struct grid g, o;
-	int ry, rx;
+	long plane = (long)B * 4 * h * w;
+	struct grid g, o[2];
+	int ry, rx, m, b, i;
 
 	g.p = p->in;
 	grid_pad(x, D0, B, h, w, &g);
-	grid_set(&o, M, B, h + 2, w + 2, p->out);
-	for (ry = 0; ry < 2; ry++)
-		for (rx = 0; rx < 2; rx++) {
-			run_fwd(WM_PHASE, A, M, ry, rx, &g, M, 4 * D0, o.p, p);
-			extract(o.p, o.cs, M, B, o.Hp, o.Wp, h, w, 2, ry, rx,
-			    2 * h, 2 * w, y);
-		}
+	grid_set(&o[0], M, B, h + 2, w + 2, p->out);
+	grid_set(&o[1], M, B, h + 2, w + 2, p->out + M * o[0].cs);
+	for (ry = 0; ry < 2; ry++) {
+		for (rx = 0; rx < 2; rx++)
+			run_fwd(WM_PHASE, A, M, ry, rx, &g, M, 4 * D0,
+			    o[rx].p, p);
+		for (m = 0; m < M; m++)
+			for (b = 0; b < B; b++)
+				for (i = 0; i < h; i++) {
+					long q = m * o[0].cs + ((long)b *
+					    o[0].Hp + i) * o[0].Wp;
+
+					interleave(y + m * plane + ((long)b *
+					    2 * h + 2 * i + ry) * 2 * w,
+					    o[0].p + q, o[1].p + q, w);
+				}
+	}
 }
 
 /* A 4x4/2 conv of x (D1 channels, h x w) with weights A (M, D1, 4, 4) into

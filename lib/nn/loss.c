@@ -56,7 +56,7 @@ nn_ssim_wsize(int h, int w)
 {
 	size_t ow = w > 10 ? (size_t)w - 10 : 0, oh = h > 10 ? (size_t)h - 10 :
 	    0;
-	size_t valid = 5 * (size_t)h * ow + 5 * oh * ow + 3 * (size_t)w;
+	size_t valid = 5 * (size_t)h * ow + 6 * oh * ow + 3 * (size_t)w;
 	size_t same = 5 * (size_t)h * w + 7 * (size_t)w;
 
 	return valid > same ? valid : same;
@@ -124,7 +124,7 @@ vpass_valid(int h, int ow, const float *H, const float *g, float *V)
 		}
 }
 
-double
+NN_VEC double
 nn_ssim_sum(int np, int h, int w, const float *y, const float *x,
     float *dy, float g, float *ws)
 {
@@ -132,7 +132,8 @@ nn_ssim_sum(int np, int h, int w, const float *y, const float *x,
 	const float c2 = (float)(NN_SSIM_K2 * NN_SSIM_K2);
 	int oh = h - 2 * R, ow = w - 2 * R, pl, i, j, t;
 	long nh = (long)h * ow, nv = (long)oh * ow, hw = (long)h * w, q;
-	float gw[NN_SSIM_WIN], *H = ws, *V = ws + 5 * nh, *T, *row;
+	float gw[NN_SSIM_WIN], *H = ws, *V = ws + 5 * nh, *S = V + 5 * nv;
+	float *T, *row;
 	float mx, my, cx, cy, sxx, syy, sxy, l1, l2, d1, d2, s, dmy, dsyy;
 	float dsxy, gt;
 	const float *xp, *yp, *src;
@@ -158,7 +159,7 @@ nn_ssim_sum(int np, int h, int w, const float *y, const float *x,
 			d1 = mx * mx + my * my + c1;
 			d2 = sxx + syy + c2;
 			s = l1 * l2 / (d1 * d2);
-			sum += s;
+			S[q] = s;
 			if (dy == NULL)
 				continue;
 			dmy = 2 * mx * l2 / (d1 * d2) - s * 2 * my / d1;
@@ -168,6 +169,9 @@ nn_ssim_sum(int np, int h, int w, const float *y, const float *x,
 			V[nv + q] = g * 2 * dsyy;
 			V[2 * nv + q] = g * dsxy;
 		}
+		for (q = 0; q < nv; q++)	/* in double, apart: the loop above
+						 * stays vectorisable */
+			sum += S[q];
 		if (dy == NULL)
 			continue;
 		/* vertical scatter of A, B, C into T (h, ow), over H */
