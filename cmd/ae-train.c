@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -149,6 +150,17 @@ struct data {
 struct vpatch {
 	int img, x, y;
 };
+
+/* CPU time of the process (all threads), seconds. */
+static double
+cputime(void)
+{
+	struct rusage r;
+
+	getrusage(RUSAGE_SELF, &r);
+	return r.ru_utime.tv_sec + r.ru_utime.tv_usec * 1e-6 +
+	    r.ru_stime.tv_sec + r.ru_stime.tv_usec * 1e-6;
+}
 
 static double
 now(void)
@@ -608,7 +620,7 @@ val_stats(struct ae *a, const struct data *d, const struct settings *st,
 /* One NDJSON record on the log. */
 static void
 log_epoch(FILE *f, const struct state *s, double val, double rate,
-    int best)
+    double cpu, int best)
 {
 	cJSON *r = cJSON_CreateObject();
 
@@ -618,16 +630,20 @@ log_epoch(FILE *f, const struct state *s, double val, double rate,
 	    (isfinite(val) && rec_set_number(r, "val_loss", val) == -1) ||
 	    rec_set_number(r, "patches_per_s", rate) == -1 ||
 	    rec_set_number(r, "seconds", s->seconds) == -1 ||
+	    rec_set_number(r, "cpu_seconds", cpu) == -1 ||
 	    rec_set(r, "best", cJSON_CreateBool(best)) == -1)
 		die(RC_SYS, "out of memory");
 	ndj_put(f, r, 1);
 	cJSON_Delete(r);
 }
 
-/* The training loop.  Returns the measured patches per second. */
+/*
+ * The training loop.  Returns the measured patches per second; *cpu gets
+ * the CPU time this run took (all threads, validation included).
+ */
 static double
 train(struct ae *a, const struct data *d, const struct settings *st,
-    struct state *s, const struct opts *o, float *best)
+    struct state *s, const struct opts *o, float *best, double *cpu)
 {
 	int P = st->cfg.patch, C = st->cfg.channels, B = st->batch;
 	long psz = (long)C * P * P, nlist, k, steps, step0 = s->step;
@@ -636,6 +652,7 @@ train(struct ae *a, const struct data *d, const struct settings *st,
 	struct vpatch *vp = val_patches(d, P, 512, &nv);
 	struct progress pr;
 	double t0, t1, val, sum, rate = 0, done_pat = 0, spent = 0;
+	double c0 = cputime();
 	char extra[96];
 	FILE *log = NULL;
 	const struct timg *t;
@@ -692,7 +709,7 @@ train(struct ae *a, const struct data *d, const struct settings *st,
 		} else
 			s->bad++;
 		if (log != NULL)
-			log_epoch(log, s, val, rate, isbest);
+			log_epoch(log, s, val, rate, cputime() - c0, isbest);
 		if (o->ckpt != NULL)
 			save_checkpoint(o->ckpt, a, best, st, s, d);
 		if ((o->patience > 0 && s->bad >= o->patience) ||
@@ -700,6 +717,7 @@ train(struct ae *a, const struct data *d, const struct settings *st,
 			break;
 	}
 	progress_end(&pr);
+	*cpu = cputime() - c0;
 	if (log != NULL && (ferror(log) | fclose(log)) != 0)
 		die(RC_SYS, "%s: write error", o->log);
 	free(x);
@@ -722,7 +740,7 @@ main(int argc, char *argv[])
 	struct ae a;
 	int c, latent = 0, kflag = 0, n;
 	long nbad, ncpu;
-	double rate, thr[2];
+	double rate, thr[2], cpu;
 	float *best;
 	time_t now_t;
 	struct tm tm;
@@ -868,7 +886,7 @@ main(int argc, char *argv[])
 		memcpy(best, a.params, a.nparams * sizeof *best);
 	}
 
-	rate = train(&a, &d, &st, &s, &o, best);
+	rate = train(&a, &d, &st, &s, &o, best, &cpu);
 
 	memcpy(a.params, best, a.nparams * sizeof *best);
 	put_settings(&meta, &st, &d);
@@ -902,6 +920,7 @@ main(int argc, char *argv[])
 	    rec_set_number(sum, "train_images", d.ntrain) == -1 ||
 	    rec_set_number(sum, "val_images", d.nval) == -1 ||
 	    rec_set_number(sum, "seconds", s.seconds) == -1 ||
+	    rec_set_number(sum, "cpu_seconds", cpu) == -1 ||
 	    (isfinite(rate) && rec_set_number(sum, "patches_per_s", rate) ==
 	    -1))
 		die(RC_SYS, "out of memory");

@@ -10,7 +10,7 @@ set -- -p 32 -w 4 -z 16 -e 3 -n 2 -j 2 -P 0
     testdata/demo/train/good/*.png >"$d/sum"
 cat "$d/sum"
 num='-?[0-9][0-9.e+-]*'
-grep -qE "^\{\"model\":\"$d/a.ae\",\"epochs\":3,\"best_epoch\":[123],\"loss\":$num,\"val_loss\":$num,\"threshold\":$num,\"train_images\":22,\"val_images\":2,\"seconds\":$num,\"patches_per_s\":$num}$" "$d/sum"
+grep -qE "^\{\"model\":\"$d/a.ae\",\"epochs\":3,\"best_epoch\":[123],\"loss\":$num,\"val_loss\":$num,\"threshold\":$num,\"train_images\":22,\"val_images\":2,\"seconds\":$num,\"cpu_seconds\":$num,\"patches_per_s\":$num}$" "$d/sum"
 [ "$(wc -l <"$d/log")" = 3 ]
 grep -q '^{"epoch":3,"step":3,"loss":' "$d/log"
 [ -s "$d/ck" ]
