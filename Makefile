@@ -31,8 +31,10 @@ BIN     ?= bin
 endif
 
 # override: warnings and sanitizers survive `make CFLAGS=...` (as mblaze)
+# -fno-math-errno: no code reads errno after libm calls, and errno writes
+# keep sqrtf and friends out of vectorised loops
 override CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-                    $(WARN) $(SAN) $(CFLAGS) -Ilib -DVERSION='"$(VERSION)"' \
+                    -fno-math-errno $(WARN) $(SAN) $(CFLAGS) -Ilib -DVERSION='"$(VERSION)"' \
                     -MMD -MP
 override LDFLAGS := $(SAN) $(LDFLAGS)
 LDLIBS   = -lcjson -lstb -llapacke -lopenblas -lm -lpthread
@@ -103,6 +105,7 @@ install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	$(if $(TOOLS),install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR))
+	install -m 0755 scripts/nightly-forecast $(DESTDIR)$(BINDIR)
 	$(if $(wildcard man/*.1),install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1)
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 0644 man/*.7 $(DESTDIR)$(MANDIR)/man7

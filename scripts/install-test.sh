@@ -17,6 +17,8 @@ for b in bin/*; do
 	[ -x "$d/opt/lk/bin/$(basename "$b")" ]
 	check $? "installed $(basename "$b")"
 done
+[ -x "$d/opt/lk/bin/nightly-forecast" ]
+check $? "installed nightly-forecast"
 for m in man/*.[157]; do
 	s=${m##*.}
 	[ -f "$d/opt/lk/share/man/man$s/$(basename "$m")" ]
