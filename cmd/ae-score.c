@@ -30,16 +30,18 @@
 
 static const char usage_line[] =
     "usage: ae-score [-ku] [-a average] [-b batch] [-d map_dir] "
-    "[-H heat_dir]\n"
-    "                [-j threads] [-n top_k] [-O overlay_dir] "
-    "[-r residual] [-s stride]\n"
-    "                -m model [file ...]\n";
+    "[-g sigma]\n"
+    "                [-H heat_dir] [-j threads] [-n top_k] "
+    "[-O overlay_dir]\n"
+    "                [-r residual] [-s stride] -m model [file ...]\n";
 static const char help_text[] =
     "  -a, --average=A         rec: average the windows' reconstructions,\n"
     "                          maps: their error maps (default: the "
     "model's)\n"
     "  -b, --batch=N           windows per forward pass (default 64)\n"
     "  -d, --map-dir=DIR       write each error map as DIR/<name>.pfm\n"
+    "  -g, --blur=SIGMA        smooth the maps by a Gaussian, 0: not\n"
+    "                          (default: the model's)\n"
     "  -H, --heatmap-dir=DIR   write a heat map as DIR/<name>_heat.png\n"
     "  -j, --threads=N         threads (default: online CPUs)\n"
     "  -k, --keep-going        report bad records and continue\n"
@@ -58,6 +60,7 @@ static const struct option longopts[] = {
 	{ "average",	required_argument,	NULL, 'a' },
 	{ "batch",	required_argument,	NULL, 'b' },
 	{ "map-dir",	required_argument,	NULL, 'd' },
+	{ "blur",	required_argument,	NULL, 'g' },
 	{ "heatmap-dir", required_argument,	NULL, 'H' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "threads",	required_argument,	NULL, 'j' },
@@ -77,6 +80,7 @@ struct opts {
 	int batch, threads, stride, res;	/* res: AEMAP_*, 0 default */
 	long topk;
 	int average;		/* AEMAP_STITCH, AEMAP_WINDOWS; -1 default */
+	double blur;		/* sigma; -1 default */
 };
 
 /* Per-run state: the network, the map machinery and reused buffers. */
@@ -106,6 +110,7 @@ setup(struct work *w, const struct opts *o)
 {
 	char err[MODEL_ERRLEN], buf[16];
 	enum aemap_mode mode;
+	double blur;
 	struct ae_config cfg;
 	struct model m;
 	int k;
@@ -126,6 +131,9 @@ setup(struct work *w, const struct opts *o)
 		if (model_meta_double(m.meta, k ? "threshold.l2" :
 		    "threshold.ssim", &w->thr[k], err, sizeof err) == -1)
 			w->thr[k] = NAN;
+	if (model_meta_double(m.meta, "score.blur", &blur, err, sizeof err) ==
+	    -1 || !(blur >= 0 && blur <= 20))
+		blur = 0;
 	mode = AEMAP_STITCH;
 	if (model_meta_get(m.meta, "score.average", buf, sizeof buf) == 0 &&
 	    strcmp(buf, "maps") == 0)
@@ -136,6 +144,7 @@ setup(struct work *w, const struct opts *o)
 	if (aemap_init(&w->m, &w->a, o->stride, o->res ? o->res : w->primary,
 	    mode, err, sizeof err) == -1)
 		die(RC_SYS, "%s", err);
+	w->m.blur = (float)(o->blur >= 0 ? o->blur : blur);
 }
 
 /*
@@ -321,7 +330,7 @@ done:
 int
 main(int argc, char *argv[])
 {
-	struct opts o = { NULL, NULL, NULL, NULL, 64, 1, 32, 0, 100, -1 };
+	struct opts o = { NULL, NULL, NULL, NULL, 64, 1, 32, 0, 100, -1, -1 };
 	struct work w;
 	int c, r, ok, kflag = 0;
 	long nbad = 0, ncpu;
@@ -334,7 +343,7 @@ main(int argc, char *argv[])
 	o.threads = ncpu < 1 ? 1 : ncpu > AE_MAX_THREADS ? AE_MAX_THREADS :
 	    (int)ncpu;
 	memset(&w, 0, sizeof w);
-	while ((c = getopt_long(argc, argv, "a:b:d:H:hj:km:n:O:r:s:uV",
+	while ((c = getopt_long(argc, argv, "a:b:d:g:H:hj:km:n:O:r:s:uV",
 	    longopts, NULL)) != -1)
 		switch (c) {
 		case 'a':
@@ -351,6 +360,9 @@ main(int argc, char *argv[])
 			break;
 		case 'd':
 			o.map_dir = optarg;
+			break;
+		case 'g':
+			o.blur = parse_double("-g", optarg, 0, 20);
 			break;
 		case 'H':
 			o.heat_dir = optarg;

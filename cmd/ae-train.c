@@ -35,13 +35,13 @@
 static const char usage_line[] =
     "usage: ae-train [-AkW] [-a average] [-b batch] [-C checkpoint] "
     "[-c channels]\n"
-    "                [-d decay] [-e epochs] [-j threads] [-L log] "
-    "[-l loss]\n"
-    "                [-n patches] [-P patience] [-p patch] [-R resume] "
-    "[-r rate]\n"
-    "                [-S seconds] [-s seed] [-t stride] [-v share] "
-    "[-w width]\n"
-    "                [-z latent] -o model [file ...]\n";
+    "                [-d decay] [-e epochs] [-g sigma] [-j threads] "
+    "[-L log]\n"
+    "                [-l loss] [-n patches] [-P patience] [-p patch] "
+    "[-R resume]\n"
+    "                [-r rate] [-S seconds] [-s seed] [-t stride] "
+    "[-v share]\n"
+    "                [-w width] [-z latent] -o model [file ...]\n";
 static const char help_text[] =
     "  -A, --no-augment        no random rotations and flips of patches\n"
     "  -a, --average=A         how ae-score combines windows: rec or maps\n"
@@ -51,6 +51,7 @@ static const char help_text[] =
     "  -c, --channels=C        1 grey, 3 RGB (default 1)\n"
     "  -d, --decay=WD          weight decay (default 1e-5)\n"
     "  -e, --epochs=N          at most N epochs (default 100)\n"
+    "  -g, --blur=SIGMA        how ae-score smooths maps (default 0: not)\n"
     "  -j, --threads=N         threads (default: online CPUs)\n"
     "  -k, --keep-going        report unreadable images and continue\n"
     "  -L, --log=FILE          append one NDJSON record per epoch\n"
@@ -82,6 +83,7 @@ static const struct option longopts[] = {
 	{ "channels",	required_argument,	NULL, 'c' },
 	{ "decay",	required_argument,	NULL, 'd' },
 	{ "epochs",	required_argument,	NULL, 'e' },
+	{ "blur",	required_argument,	NULL, 'g' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "threads",	required_argument,	NULL, 'j' },
 	{ "keep-going",	no_argument,		NULL, 'k' },
@@ -113,6 +115,7 @@ struct settings {
 	unsigned long seed;
 	double val_share;
 	int average;		/* AEMAP_STITCH or AEMAP_WINDOWS */
+	double blur;		/* map smoothing sigma, 0 none */
 };
 
 /* Where training stands; saved in checkpoints. */
@@ -393,6 +396,7 @@ put_settings(char **meta, const struct settings *st, const struct data *d)
 	    model_meta_set(meta, "score.stride", "%d", st->stride) == -1 ||
 	    model_meta_set(meta, "score.average", "%s", st->average ==
 	    AEMAP_WINDOWS ? "maps" : "rec") == -1 ||
+	    model_meta_set(meta, "score.blur", "%.17g", st->blur) == -1 ||
 	    model_meta_set(meta, "residual", "%s", st->wl2 == 1 ? "l2" :
 	    "ssim") == -1 ||
 	    model_meta_set(meta, "tool", "ae-train %s", VERSION) == -1)
@@ -448,6 +452,9 @@ get_settings(const char *path, const char *meta, struct settings *st,
 		die(RC_MODEL, "%s: bad checkpoint state", path);
 	st->average = model_meta_get(meta, "score.average", buf, sizeof buf) ==
 	    0 && strcmp(buf, "maps") == 0 ? AEMAP_WINDOWS : AEMAP_STITCH;
+	if (model_meta_double(meta, "score.blur", &st->blur, err, sizeof err)
+	    == -1 || !(st->blur >= 0 && st->blur <= 20))
+		die(RC_MODEL, "%s: %s", path, err);
 	st->adamw = (int)v[0];
 	st->batch = (int)v[1];
 	st->npatch = (int)v[2];
@@ -561,6 +568,7 @@ val_stats(struct ae *a, const struct data *d, const struct settings *st,
 	if (aemap_init(&m, a, st->stride, AEMAP_SSIM | AEMAP_L2,
 	    (enum aemap_mode)st->average, err, sizeof err) == -1)
 		die(RC_SYS, "%s", err);
+	m.blur = (float)st->blur;
 	for (k = 0; k < d->nval; k++)
 		cap += (long)d->im[d->val[k]].w * d->im[d->val[k]].h;
 	step = cap > (1L << 24) ? cap / (1L << 24) + 1 : 1;
@@ -730,7 +738,7 @@ int
 main(int argc, char *argv[])
 {
 	struct settings st = { { 128, 1, 32, 0, 0 }, 0, 2e-4, 1e-5, 0, 32, 8,
-	    1, 32, 1, 0.1, AEMAP_STITCH };
+	    1, 32, 1, 0.1, AEMAP_STITCH, 0 };
 	struct state s = { 0, 0, 0, INFINITY, 0, 0, 0, NAN };
 	struct opts o = { NULL, NULL, NULL, NULL, 100, 10, 1, 0 };
 	struct model_tensor t[2 * AE_MAXL];
@@ -753,7 +761,7 @@ main(int argc, char *argv[])
 	    (int)ncpu;
 	memset(&d, 0, sizeof d);
 	while ((c = getopt_long(argc, argv,
-	    "Aa:b:C:c:d:e:hj:kL:l:n:o:P:p:R:r:S:s:t:Vv:Ww:z:", longopts,
+	    "Aa:b:C:c:d:e:g:hj:kL:l:n:o:P:p:R:r:S:s:t:Vv:Ww:z:", longopts,
 	    NULL)) != -1)
 		switch (c) {
 		case 'A': st.augment = 0; break;
@@ -776,6 +784,7 @@ main(int argc, char *argv[])
 		case 'd': st.wd = parse_double("-d", optarg, 0, 1); break;
 		case 'e': o.epochs = (int)parse_long("-e", optarg, 1, 1000000);
 			break;
+		case 'g': st.blur = parse_double("-g", optarg, 0, 20); break;
 		case 'j': o.threads = (int)parse_long("-j", optarg, 1,
 			    AE_MAX_THREADS);
 			break;

@@ -11,6 +11,7 @@
 
 #include "aemap.h"
 #include "nn/loss.h"
+#include "nn/simd.h"
 
 static float *
 falloc(size_t n)
@@ -60,6 +61,7 @@ aemap_free(struct aemap *m)
 	int i;
 
 	free(m->taper);
+	free(m->btmp);
 	free(m->rimg);
 	free(m->iws);
 	free(m->win);
@@ -185,6 +187,43 @@ add_rec(struct aemap *m, int i, int x0, int y0, int w, int h)
 	}
 }
 
+/* One pass of a 1-D Gaussian along rows (dx 1) or columns: dst from src,
+ * n lines of len values, weights g[-r..r], renormalised at the ends. */
+NN_VEC static void
+gpass(const float *src, float *dst, int len, int n, long step, long lstep,
+    const float *g, int r)
+{
+	int i, t, l;
+	float s, ws;
+
+	for (l = 0; l < n; l++)
+		for (i = 0; i < len; i++) {
+			s = ws = 0;
+			for (t = -r; t <= r; t++)
+				if (i + t >= 0 && i + t < len) {
+					s += g[t + r] * src[l * lstep + (long)(i +
+					    t) * step];
+					ws += g[t + r];
+				}
+			dst[l * lstep + (long)i * step] = s / ws;
+		}
+}
+
+/* Blur map (w x h) in place by a Gaussian of sigma; tmp holds w * h. */
+static void
+blur(float *map, int w, int h, float sigma, float *tmp)
+{
+	int r = (int)ceilf(3 * sigma), t;
+	float g[2 * 64 + 1];
+
+	if (r > 64)
+		r = 64;
+	for (t = -r; t <= r; t++)
+		g[t + r] = expf(-(float)(t * t) / (2 * sigma * sigma));
+	gpass(map, tmp, w, h, 1, w, g, r);	/* along rows */
+	gpass(tmp, map, h, w, w, 1, g, r);	/* along columns */
+}
+
 int
 aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
     char *err, size_t errlen)
@@ -199,10 +238,13 @@ aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
 	out[1] = m->res & AEMAP_L2 ? l2 : NULL;
 	if (n > m->cap) {
 		free(m->rimg);
-		m->rimg = NULL;
+		free(m->btmp);
+		m->rimg = m->btmp = NULL;
 		if ((nc = falloc(n)) == NULL || (m->mode == AEMAP_STITCH &&
-		    (m->rimg = falloc(n * im->c)) == NULL)) {
+		    (m->rimg = falloc(n * im->c)) == NULL) || (m->blur > 0 &&
+		    (m->btmp = falloc(n)) == NULL)) {
 			free(nc);
+			m->cap = 0;
 			snprintf(err, errlen, "out of memory for a %dx%d map",
 			    im->w, im->h);
 			return -1;
@@ -210,6 +252,12 @@ aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
 		free(m->cnt);
 		m->cnt = nc;
 		m->cap = n;
+	}
+	if (m->blur > 0 && m->btmp == NULL && (m->btmp = falloc(m->cap)) ==
+	    NULL) {
+		snprintf(err, errlen, "out of memory for a %dx%d map", im->w,
+		    im->h);
+		return -1;
 	}
 	if (m->mode == AEMAP_STITCH && (m->res & AEMAP_SSIM) &&
 	    nn_ssim_wsize(im->h, im->w) > m->iwscap) {
@@ -271,6 +319,10 @@ aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
 			nn_l2_map(im->c, im->h, im->w, m->rimg, im->data,
 			    out[1]);
 	}
+	if (m->blur > 0)
+		for (k = 0; k < 2; k++)
+			if (out[k] != NULL)
+				blur(out[k], im->w, im->h, m->blur, m->btmp);
 	free(px);
 	return 0;
 }

@@ -17,6 +17,9 @@
  *     computed once, on the whole image;
  *   AEMAP_WINDOWS: every window gets its own residual maps, averaged
  *     where windows overlap; window borders leave seams in the map.
+ * Optionally the final maps are smoothed by a Gaussian (separable, window
+ * of 3 sigma each side, renormalised at the border), which suppresses
+ * pixel noise from textures the network cannot reproduce.
  * Buffers are allocated once, and grown only when an image larger than any
  * before arrives.
  */
@@ -51,6 +54,9 @@ struct aemap {
 	float *cnt;		/* (cap) windows covering each pixel */
 	size_t cap;
 	int nwin;		/* windows in the current batch */
+	float blur;		/* Gaussian sigma applied to the final maps,
+				 * 0 for none; set after aemap_init() */
+	float *btmp;		/* (cap) blur scratch */
 };
 
 /*

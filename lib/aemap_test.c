@@ -143,6 +143,51 @@ maps(int C, int threads, int stitch)
 	free(im.data); free(s1); free(l1); free(s2); free(l2);
 }
 
+/* A blurred map against the 2-D Gaussian, clipped and renormalised. */
+static void
+blurred(void)
+{
+	struct ae_config cfg = { 16, 1, 2, 4, 4 };
+	struct img im = { 23, 17, 1, NULL };
+	struct aemap m;
+	struct ae a;
+	char err[256], what[128];
+	long n = 23 * 17, i;
+	float *raw = malloc(n * sizeof *raw), *bl = malloc(n * sizeof *bl);
+	double e = 0, s, ws, g;
+	int x, y, u, v;
+
+	im.data = malloc(n * sizeof *im.data);
+	for (i = 0; i < n; i++)
+		im.data[i] = 0.5f + 0.4f * sinf(i * 0.7f);
+	ae_init(&a, &cfg, 4, 1, err, sizeof err);
+	ae_init_params(&a, 5);
+	aemap_init(&m, &a, 8, AEMAP_L2, AEMAP_STITCH, err, sizeof err);
+	aemap_run(&m, &im, NULL, raw, err, sizeof err);
+	m.blur = 1.5f;
+	aemap_run(&m, &im, NULL, bl, err, sizeof err);
+	for (y = 0; y < 17; y++)
+		for (x = 0; x < 23; x++) {
+			s = ws = 0;
+			for (u = -5; u <= 5; u++)
+				for (v = -5; v <= 5; v++) {
+					if (y + u < 0 || y + u >= 17 ||
+					    x + v < 0 || x + v >= 23)
+						continue;
+					g = exp(-(u * u + v * v) / 4.5);
+					s += g * raw[(y + u) * 23 + x + v];
+					ws += g;
+				}
+			e = fmax(e, fabs(bl[y * 23 + x] - s / ws));
+		}
+	snprintf(what, sizeof what, "blur sigma 1.5 is the clipped, "
+	    "renormalised 2-D Gaussian (max err %.2g)", e);
+	t_ok(e < 1e-6, what);
+	aemap_free(&m);
+	ae_free(&a);
+	free(im.data); free(raw); free(bl);
+}
+
 static void
 score(void)
 {
@@ -173,6 +218,7 @@ main(void)
 	maps(3, 1, 0);
 	maps(1, 2, 1);
 	maps(3, 2, 1);
+	blurred();
 	score();
 	return t_done();
 }
