@@ -90,3 +90,52 @@ nn_bias_backward(int C, long n, const float *dy, float *db)
 		db[c] += (float)s;
 	}
 }
+
+/* dy (n) *= act'(y) and return its sum, in float runs of 16 lanes. */
+NN_VEC static double
+act_sum(enum nn_act a, long n, const float *y, float *dy)
+{
+	float acc[16] = { 0 };
+	double s = 0;
+	long i;
+	int j;
+
+	for (i = 0; i + 16 <= n; i += 16)
+		for (j = 0; j < 16; j++) {
+			float d = dy[i + j], v = y[i + j];
+
+			d *= a == NN_ACT_LRELU ? (v > 0 ? 1 : NN_LRELU_SLOPE) :
+			    a == NN_ACT_SIGMOID ? v * (1 - v) : 1;
+			dy[i + j] = d;
+			acc[j] += d;
+		}
+	for (; i < n; i++) {
+		float d = dy[i], v = y[i];
+
+		d *= a == NN_ACT_LRELU ? (v > 0 ? 1 : NN_LRELU_SLOPE) :
+		    a == NN_ACT_SIGMOID ? v * (1 - v) : 1;
+		dy[i] = d;
+		s += d;
+	}
+	for (j = 0; j < 16; j++)
+		s += acc[j];
+	return s;
+}
+
+void
+nn_act_bias_backward(enum nn_act a, int C, long n, const float *y,
+    float *dy, float *db)
+{
+	const long blk = 4096;	/* float partial sums over short runs */
+	double s;
+	long i;
+	int c;
+
+	for (c = 0; c < C; c++, y += n, dy += n) {
+		s = 0;
+		for (i = 0; i < n; i += blk)
+			s += act_sum(a, n - i < blk ? n - i : blk, y + i,
+			    dy + i);
+		db[c] += (float)s;
+	}
+}

@@ -32,4 +32,8 @@ void nn_act_backward(enum nn_act a, long n, const float *y, float *dy);
 /* db[c] += the sum of dy's channel c, dy (C, n); in double. */
 void nn_bias_backward(int C, long n, const float *dy, float *db);
 
+/* nn_act_backward then nn_bias_backward, in one pass over dy (C, n). */
+void nn_act_bias_backward(enum nn_act a, int C, long n, const float *y,
+    float *dy, float *db);
+
 #endif

@@ -71,6 +71,22 @@ check(enum nn_act a, const char *name)
 	snprintf(what, sizeof what, "%s backward matches finite differences "
 	    "(err %.2g, bias %.2g)", name, gc_error(&e), gc_error(&eb));
 	t_ok(gc_error(&e) < 1e-5 && gc_error(&eb) < 1e-5, what);
+	{	/* the fused pass gives the same */
+		float d2[C * NP], db2[C] = { 0 };
+		int same = 1;
+
+		for (i = 0; i < C * NP; i++)
+			d2[i] = gup[i];
+		nn_act_bias_backward(a, C, NP, y, d2, db2);
+		for (i = 0; i < C * NP; i++)
+			same = same && d2[i] == dy[i];
+		for (c = 0; c < C; c++)
+			same = same && fabsf(db2[c] - db[c]) <= 1e-6f *
+			    (1 + fabsf(db[c]));
+		snprintf(what, sizeof what, "%s fused act+bias backward "
+		    "agrees", name);
+		t_ok(same, what);
+	}
 }
 
 int

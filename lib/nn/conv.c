@@ -206,8 +206,9 @@ nn_conv_forward(const struct nn_conv *c, int B, int h, int w,
 	if (nn__direct_ok(c, h, w)) {
 		if (wsn < nn__direct_wsize(c, B, h, w))
 			BUG("conv workspace too small");
-		nn__direct_forward(c, B, h, w, x, wt, y, ws);
 		ohw = c->transposed ? (long)g.h * g.w : (long)g.oh * g.ow;
+		if (nn__direct_forward(c, B, h, w, x, wt, bias, y, ws))
+			return;	/* bias and activation done */
 	} else if (!c->transposed) {
 		ohw = (long)g.oh * g.ow;
 		for (r0 = 0; r0 < rows; r0 += nr) {
@@ -245,8 +246,7 @@ nn_conv_backward(const struct nn_conv *c, int B, int h, int w,
 	rows = (long)B * g.oh;
 	chunk = chunk_of(&g, rows, wsn);
 	ohw = c->transposed ? (long)g.h * g.w : (long)g.oh * g.ow;
-	nn_act_backward(c->act, (long)c->oc * B * ohw, y, dy);
-	nn_bias_backward(c->oc, B * ohw, dy, db);
+	nn_act_bias_backward(c->act, c->oc, B * ohw, y, dy, db);
 	if (direct) {
 		if (wsn < nn__direct_wsize(c, B, h, w))
 			BUG("conv workspace too small");

@@ -34,6 +34,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "nn/act.h"
 #include "nn/direct.h"
 #include "nn/simd.h"
 
@@ -332,11 +333,24 @@ tap(enum wmode mode, const struct grid *g, int k, int ry, int rx)
 /*
  * Y[m][n] = sum_k W[k][m] src[k][n] for m < M and n < N rounded up to 48;
  * wp holds the weights in blocks of 8 rows, (K, 8) each, then the M % 8
- * remaining rows one by one, (K) each.
+ * remaining rows one by one, (K) each.  With bias, the bias of row m is
+ * added and, with lrelu, LeakyReLU applied before the store (the layer's
+ * epilogue, saving passes over the output).
  */
+TGT static inline __m512
+epi(__m512 v, const float *bias, int m, int lrelu)
+{
+	if (bias != NULL)
+		v = _mm512_add_ps(v, _mm512_set1_ps(bias[m]));
+	if (lrelu)
+		v = _mm512_max_ps(v, _mm512_mul_ps(v,
+		    _mm512_set1_ps(NN_LRELU_SLOPE)));
+	return v;
+}
+
 TGT static void
 kfwd(int M, long N, int K, const float *wp, const float *const *src,
-    float *y, long ldy)
+    float *y, long ldy, const float *bias, int lrelu)
 {
 	long n;
 	int mb, k, r;
@@ -371,9 +385,12 @@ kfwd(int M, long N, int K, const float *wp, const float *const *src,
 			for (r = 0; r < 8; r++) {
 				float *o = y + (long)(mb + r) * ldy + n;
 
-				_mm512_storeu_ps(o, c[r][0]);
-				_mm512_storeu_ps(o + 16, c[r][1]);
-				_mm512_storeu_ps(o + 32, c[r][2]);
+				_mm512_storeu_ps(o, epi(c[r][0], bias, mb + r,
+				    lrelu));
+				_mm512_storeu_ps(o + 16, epi(c[r][1], bias,
+				    mb + r, lrelu));
+				_mm512_storeu_ps(o + 32, epi(c[r][2], bias,
+				    mb + r, lrelu));
 			}
 		}
 		for (; mb < M; mb++) {
@@ -390,9 +407,12 @@ kfwd(int M, long N, int K, const float *wp, const float *const *src,
 				c2 = _mm512_fmadd_ps(a, _mm512_loadu_ps(s + 32),
 				    c2);
 			}
-			_mm512_storeu_ps(y + (long)mb * ldy + n, c0);
-			_mm512_storeu_ps(y + (long)mb * ldy + n + 16, c1);
-			_mm512_storeu_ps(y + (long)mb * ldy + n + 32, c2);
+			_mm512_storeu_ps(y + (long)mb * ldy + n,
+			    epi(c0, bias, mb, lrelu));
+			_mm512_storeu_ps(y + (long)mb * ldy + n + 16,
+			    epi(c1, bias, mb, lrelu));
+			_mm512_storeu_ps(y + (long)mb * ldy + n + 32,
+			    epi(c2, bias, mb, lrelu));
 		}
 	}
 }
@@ -584,7 +604,8 @@ carve(const struct nn_conv *c, int B, int h, int w, float *ws,
  */
 static void
 run_fwd(enum wmode mode, const float *A, int D1, int ry, int rx,
-    const struct grid *g, int M, int K, float *out, struct wsp *p)
+    const struct grid *g, int M, int K, float *out, struct wsp *p,
+    const float *bias, int lrelu)
 {
 #if HAVE_AVX512
 	int mb, r, k;
@@ -599,10 +620,10 @@ run_fwd(enum wmode mode, const float *A, int D1, int ry, int rx,
 			*w++ = A[widx(mode, D1, mb, k, ry, rx)];
 	for (k = 0; k < K; k++)
 		p->src[k] = tap(mode, g, k, ry, rx);
-	kfwd(M, g->L, K, p->wp, p->src, out, g->cs);
+	kfwd(M, g->L, K, p->wp, p->src, out, g->cs, bias, lrelu);
 #else
 	(void)mode; (void)A; (void)D1; (void)ry; (void)rx; (void)g; (void)M;
-	(void)K; (void)out; (void)p;
+	(void)K; (void)out; (void)p; (void)bias; (void)lrelu;
 #endif
 }
 
@@ -645,7 +666,7 @@ interleave(float *dst, const float *a, const float *b, int n)
  * time into two grids whose rows are then interleaved. */
 static void
 tconv4(const float *x, const float *A, int D0, int M, int B, int h, int w,
-    float *y, struct wsp *p)
+    float *y, struct wsp *p, const float *bias, int lrelu)
 {
 	long plane = (long)B * 4 * h * w;
 	struct grid g, o[2];
@@ -658,7 +679,7 @@ tconv4(const float *x, const float *A, int D0, int M, int B, int h, int w,
 	for (ry = 0; ry < 2; ry++) {
 		for (rx = 0; rx < 2; rx++)
 			run_fwd(WM_PHASE, A, M, ry, rx, &g, M, 4 * D0,
-			    o[rx].p, p);
+			    o[rx].p, p, bias, lrelu);
 		for (m = 0; m < M; m++)
 			for (b = 0; b < B; b++)
 				for (i = 0; i < h; i++) {
@@ -676,13 +697,13 @@ tconv4(const float *x, const float *A, int D0, int M, int B, int h, int w,
  * y (M, B, h/2, w/2). */
 static void
 conv4(const float *x, const float *A, int D1, int M, int B, int h, int w,
-    float *y, struct wsp *p)
+    float *y, struct wsp *p, const float *bias, int lrelu)
 {
 	struct grid g;
 
 	g.p = p->in;
 	grid_s2d(x, D1, B, h, w, &g);
-	run_fwd(WM_S2D, A, D1, 0, 0, &g, M, 16 * D1, p->out, p);
+	run_fwd(WM_S2D, A, D1, 0, 0, &g, M, 16 * D1, p->out, p, bias, lrelu);
 	extract(p->out, g.cs, M, B, g.Hp, g.Wp, h / 2, w / 2, 1, 0, 0, h / 2,
 	    w / 2, y);
 }
@@ -690,39 +711,47 @@ conv4(const float *x, const float *A, int D1, int M, int B, int h, int w,
 /* A 3x3/1 conv of x (D channels) into y (M, ...), W by mode from A. */
 static void
 conv3(enum wmode mode, const float *x, const float *A, int D, int D1, int M,
-    int B, int h, int w, float *y, struct wsp *p)
+    int B, int h, int w, float *y, struct wsp *p, const float *bias,
+    int lrelu)
 {
 	struct grid g;
 
 	g.p = p->in;
 	grid_pad(x, D, B, h, w, &g);
-	run_fwd(mode, A, D1, 0, 0, &g, M, 9 * D, p->out, p);
+	run_fwd(mode, A, D1, 0, 0, &g, M, 9 * D, p->out, p, bias, lrelu);
 	extract(p->out, g.cs, M, B, g.Hp, g.Wp, h, w, 1, 0, 0, h, w, y);
 }
 
-void
+int
 nn__direct_forward(const struct nn_conv *c, int B, int h, int w,
-    const float *x, const float *wt, float *y, float *ws)
+    const float *x, const float *wt, const float *bias, float *y,
+    float *ws)
 {
+	int lrelu = c->act == NN_ACT_LRELU, fused = c->act != NN_ACT_SIGMOID;
+	const float *b = fused ? bias : NULL;
 	struct wsp p;
 
 	carve(c, B, h, w, ws, &p);
+	lrelu &= fused;
 	switch (kind_of(c, h, w)) {
 	case K_C3:	/* wt (OC, IC, 3, 3) */
-		conv3(WM_DIRECT3, x, wt, c->ic, c->ic, c->oc, B, h, w, y, &p);
+		conv3(WM_DIRECT3, x, wt, c->ic, c->ic, c->oc, B, h, w, y, &p,
+		    b, lrelu);
 		break;
 	case K_T3:	/* wt (IC, OC, 3, 3): flipped, transposed */
-		conv3(WM_FLIPT3, x, wt, c->ic, c->oc, c->oc, B, h, w, y, &p);
+		conv3(WM_FLIPT3, x, wt, c->ic, c->oc, c->oc, B, h, w, y, &p,
+		    b, lrelu);
 		break;
 	case K_C4:
-		conv4(x, wt, c->ic, c->oc, B, h, w, y, &p);
+		conv4(x, wt, c->ic, c->oc, B, h, w, y, &p, b, lrelu);
 		break;
 	case K_T4:	/* wt (IC, OC, 4, 4) */
-		tconv4(x, wt, c->ic, c->oc, B, h, w, y, &p);
+		tconv4(x, wt, c->ic, c->oc, B, h, w, y, &p, b, lrelu);
 		break;
 	default:
 		break;
 	}
+	return fused;
 }
 
 void
@@ -734,16 +763,18 @@ nn__direct_dx(const struct nn_conv *c, int B, int h, int w,
 	carve(c, B, h, w, ws, &p);
 	switch (kind_of(c, h, w)) {
 	case K_C3:	/* the transposed conv of dy: flipped, transposed */
-		conv3(WM_FLIPT3, dy, wt, c->oc, c->ic, c->ic, B, h, w, dx, &p);
+		conv3(WM_FLIPT3, dy, wt, c->oc, c->ic, c->ic, B, h, w, dx, &p,
+		    NULL, 0);
 		break;
 	case K_T3:	/* a conv of dy with wt (IC, OC, 3, 3) as (out, in) */
-		conv3(WM_DIRECT3, dy, wt, c->oc, c->oc, c->ic, B, h, w, dx, &p);
+		conv3(WM_DIRECT3, dy, wt, c->oc, c->oc, c->ic, B, h, w, dx, &p,
+		    NULL, 0);
 		break;
 	case K_C4:	/* the transposed conv of dy (OC, h/2, w/2) */
-		tconv4(dy, wt, c->oc, c->ic, B, h / 2, w / 2, dx, &p);
+		tconv4(dy, wt, c->oc, c->ic, B, h / 2, w / 2, dx, &p, NULL, 0);
 		break;
 	case K_T4:	/* a 4x4/2 conv of dy (OC, 2h, 2w) */
-		conv4(dy, wt, c->oc, c->ic, B, 2 * h, 2 * w, dx, &p);
+		conv4(dy, wt, c->oc, c->ic, B, 2 * h, 2 * w, dx, &p, NULL, 0);
 		break;
 	default:
 		break;

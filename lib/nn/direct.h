@@ -25,9 +25,14 @@ int nn__direct_dw_ok(const struct nn_conv *c);
 /* Workspace floats for B samples (0 when !nn__direct_ok). */
 size_t nn__direct_wsize(const struct nn_conv *c, int B, int h, int w);
 
-/* y (OC, B, oh, ow) = conv(x) without bias or activation. */
-void nn__direct_forward(const struct nn_conv *c, int B, int h, int w,
-    const float *x, const float *wt, float *y, float *ws);
+/*
+ * y (OC, B, oh, ow) = conv(x); with the bias and the activation applied as
+ * the output is stored, returning 1, or (a sigmoid layer) without either,
+ * returning 0.
+ */
+int nn__direct_forward(const struct nn_conv *c, int B, int h, int w,
+    const float *x, const float *wt, const float *bias, float *y,
+    float *ws);
 
 /* dx (IC, B, h, w) = the input gradient for pre-activation gradient dy. */
 void nn__direct_dx(const struct nn_conv *c, int B, int h, int w,
