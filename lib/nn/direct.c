@@ -143,10 +143,12 @@ grid_set(struct grid *g, int C, int B, int Hp, int Wp, float *p)
 	g->p = p;
 }
 
-/* g = x (C, B, H, W) padded by 1: frames (H + 2) x (W + 2).  Every
- * float of g's rows is written (borders and tail zeroed, not the whole). */
+/* g = x (C, B, H, W) padded by 1: frames (H + 2) x (W + 2); channel c of
+ * x starts at x + c*xcs.  Every float of g's rows is written (borders and
+ * tail zeroed, not the whole). */
 static void
-grid_pad(const float *x, int C, int B, int H, int W, struct grid *g)
+grid_pad(const float *x, int C, int B, int H, int W, long xcs,
+    struct grid *g)
 {
 	long hw = (long)H * W, fr;
 	float *row, *f;
@@ -160,8 +162,8 @@ grid_pad(const float *x, int C, int B, int H, int W, struct grid *g)
 			f = row + b * fr;
 			memset(f, 0, (g->Wp + 1) * sizeof(float));
 			for (i = 0; i < H; i++) {
-				memcpy(f + (long)(i + 1) * g->Wp + 1, x +
-				    ((long)c * B + b) * hw + (long)i * W,
+				memcpy(f + (long)(i + 1) * g->Wp + 1, x + c *
+				    xcs + b * hw + (long)i * W,
 				    W * sizeof(float));
 				f[(long)(i + 1) * g->Wp + W + 1] = 0;
 				f[(long)(i + 2) * g->Wp] = 0;
@@ -173,11 +175,12 @@ grid_pad(const float *x, int C, int B, int H, int W, struct grid *g)
 	}
 }
 
-/* g = space-to-depth of x (C, B, H, W) padded by 1: channel c*4 + py*2 +
- * px holds padded pixel (2i + py, 2j + px) at (i, j); frames
- * (H/2 + 1) x (W/2 + 1).  Every float of g's rows is written. */
+/* g = space-to-depth of x (C, B, H, W; channel stride xcs) padded by 1:
+ * channel c*4 + py*2 + px holds padded pixel (2i + py, 2j + px) at (i, j);
+ * frames (H/2 + 1) x (W/2 + 1).  Every float of g's rows is written. */
 NN_VEC static void
-grid_s2d(const float *x, int C, int B, int H, int W, struct grid *g)
+grid_s2d(const float *x, int C, int B, int H, int W, long xcs,
+    struct grid *g)
 {
 	long hw = (long)H * W;
 	int c, py, px, b, i, j, r, s, nj;
@@ -199,7 +202,7 @@ grid_s2d(const float *x, int C, int B, int H, int W, struct grid *g)
 							    sizeof(float));
 							continue;
 						}
-						src = x + ((long)c * B + b) * hw +
+						src = x + c * xcs + b * hw +
 						    (long)r * W;
 						/* s = 2j + px - 1 in [0, W) */
 						j = px ? 0 : 1;
@@ -220,13 +223,13 @@ grid_s2d(const float *x, int C, int B, int H, int W, struct grid *g)
 /*
  * dT (L x M), the gradient on grid g transposed: row n = b*Hp*Wp + i*Wp
  * + j holds d[.][b][sy*i + ry][sy*j + rx] for i < ni, j < nj, else 0;
- * d is (M, B, Hd, Wd).
+ * d is (M, B, Hd, Wd) with channel stride plane.
  */
 static void
-place_t(const float *d, int M, int B, int Hd, int Wd, int sy, int ry,
-    int rx, int ni, int nj, const struct grid *g, float *dT)
+place_t(const float *d, int M, int B, int Hd, int Wd, long plane, int sy,
+    int ry, int rx, int ni, int nj, const struct grid *g, float *dT)
 {
-	long plane = (long)B * Hd * Wd, base;
+	long base;
 	int b, i, j, m;
 	float *o = dT;
 
@@ -248,13 +251,12 @@ place_t(const float *d, int M, int B, int Hd, int Wd, int sy, int ry,
 		}
 }
 
-/* y (M, B, Hy, Wy) at (sy*i + ry, sy*j + rx) = grid rows yg at
- * b*Hp*Wp + i*Wp + j, for i < ni, j < nj. */
+/* y (M, B, Hy, Wy; channel stride plane) at (sy*i + ry, sy*j + rx) =
+ * grid rows yg at b*Hp*Wp + i*Wp + j, for i < ni, j < nj. */
 static void
 extract(const float *yg, long cs, int M, int B, int Hp, int Wp, int ni,
-    int nj, int sy, int ry, int rx, int Hy, int Wy, float *y)
+    int nj, int sy, int ry, int rx, int Hy, int Wy, long plane, float *y)
 {
-	long plane = (long)B * Hy * Wy;
 	const float *src;
 	float *dst;
 	int m, b, i, j;
@@ -511,13 +513,14 @@ kdw(int M, long N, int K, const float *dT, const float *const *src,
 /* Workspace carving. */
 struct wsp {
 	float *in;		/* input grid */
-	float *out;		/* output grid */
-	float *wp;		/* packed weights, GT */
+	float *out;		/* output grid(s) */
+	float *wp;		/* packed weights or GT, up to 4 sets */
 	const float **src;	/* tap rows */
 	float *dT;		/* transposed gradient */
+	int nb;			/* samples per chunk */
 };
 
-/* Floats of each part for one operation. */
+/* Floats of each part for one chunk. */
 struct need {
 	size_t in, out, w, src, dT;
 };
@@ -533,37 +536,70 @@ need_max(struct need *a, size_t in, size_t out, size_t w, size_t src,
 	a->dT = dT > a->dT ? dT : a->dT;
 }
 
-/* What layer c needs for B samples of h x w, over all three operations. */
+/*
+ * Samples per chunk: each operation builds its input grid for a chunk of
+ * samples at a time, about 1 MiB of it, so the grid, the taps the kernel
+ * reads and the output stay in the caches instead of streaming a whole
+ * batch through memory.
+ */
+static int
+chunk_of(const struct nn_conv *c, int B, int h, int w)
+{
+	long a, b, per;
+	int n;
+
+	switch (kind_of(c, h, w)) {
+	case K_C3:
+	case K_T3:
+		per = (long)(c->ic > c->oc ? c->ic : c->oc) * (h + 2) * (w + 2);
+		break;
+	case K_C4:
+		a = 4L * c->ic * (h / 2 + 1) * (w / 2 + 1);
+		b = (long)c->oc * (h / 2 + 2) * (w / 2 + 2);
+		per = a > b ? a : b;
+		break;
+	case K_T4:
+		a = (long)c->ic * (h + 2) * (w + 2);
+		b = 4L * c->oc * (h + 1) * (w + 1);
+		per = a > b ? a : b;
+		break;
+	default:
+		return 1;
+	}
+	n = (int)((1L << 18) / per);
+	return n < 1 ? 1 : n > B ? B : n;
+}
+
+/* What layer c needs for chunks of nb samples of h x w, over all three
+ * operations. */
 static void
-needs(const struct nn_conv *c, int B, int h, int w, struct need *n)
+needs(const struct nn_conv *c, int nb, int h, int w, struct need *n)
 {
 	int IC = c->ic, OC = c->oc, oh = h / 2, ow = w / 2;
-	size_t Lp, Ls, csp, css;
+	size_t Lp, Ls, csp, css, mk = 4 * (size_t)IC * OC * 16 + 64;
+	size_t taps = 16 * (size_t)(IC > OC ? IC : OC) * 2;
 
 	memset(n, 0, sizeof *n);
 	switch (kind_of(c, h, w)) {
 	case K_C3:
 	case K_T3:
-		csp = cs_of(B, h + 2, w + 2);
-		Lp = (size_t)B * (h + 2) * (w + 2);
-		need_max(n, IC * csp, OC * csp, 2 * (size_t)OC * IC * 9 + 64,
-		    2 * (size_t)OC * 9 * (IC > OC ? IC : OC), Lp * OC);
+		csp = cs_of(nb, h + 2, w + 2);
+		Lp = (size_t)nb * (h + 2) * (w + 2);
+		need_max(n, IC * csp, OC * csp, mk, taps, Lp * OC);
 		need_max(n, OC * csp, IC * csp, 0, 0, 0);
 		break;
 	case K_C4:
-		css = cs_of(B, oh + 1, ow + 1);
-		Ls = (size_t)B * (oh + 1) * (ow + 1);
-		csp = cs_of(B, oh + 2, ow + 2);
-		need_max(n, 4 * IC * css, OC * css, 2 * (size_t)OC * IC * 16 +
-		    64, 2 * (size_t)16 * (IC > OC ? IC : OC), Ls * OC);
+		css = cs_of(nb, oh + 1, ow + 1);
+		Ls = (size_t)nb * (oh + 1) * (ow + 1);
+		csp = cs_of(nb, oh + 2, ow + 2);
+		need_max(n, 4 * IC * css, OC * css, mk, taps, Ls * OC);
 		need_max(n, OC * csp, 2 * IC * csp, 0, 0, 0);
 		break;
 	case K_T4:
-		csp = cs_of(B, h + 2, w + 2);
-		Lp = (size_t)B * (h + 2) * (w + 2);
-		css = cs_of(B, h + 1, w + 1);
-		need_max(n, IC * csp, 2 * OC * csp, 2 * (size_t)OC * IC * 16 +
-		    64, 2 * (size_t)16 * (IC > OC ? IC : OC), Lp * OC);
+		csp = cs_of(nb, h + 2, w + 2);
+		Lp = (size_t)nb * (h + 2) * (w + 2);
+		css = cs_of(nb, h + 1, w + 1);
+		need_max(n, IC * csp, 2 * OC * csp, mk, taps, Lp * OC);
 		need_max(n, 4 * OC * css, IC * css, 0, 0, 0);
 		break;
 	default:
@@ -576,7 +612,7 @@ nn__direct_wsize(const struct nn_conv *c, int B, int h, int w)
 {
 	struct need n;
 
-	needs(c, B, h, w, &n);
+	needs(c, chunk_of(c, B, h, w), h, w, &n);
 	if (n.in == 0)
 		return 0;
 	return n.in + n.out + n.w + n.src + n.dT + 5 * 16;
@@ -589,7 +625,8 @@ carve(const struct nn_conv *c, int B, int h, int w, float *ws,
 	struct need n;
 	uintptr_t a;
 
-	needs(c, B, h, w, &n);
+	p->nb = chunk_of(c, B, h, w);
+	needs(c, p->nb, h, w, &n);
 	p->in = ws;
 	p->out = p->in + ((n.in + 15) & ~(size_t)15);
 	p->wp = p->out + ((n.out + 15) & ~(size_t)15);
@@ -598,18 +635,13 @@ carve(const struct nn_conv *c, int B, int h, int w, float *ws,
 	p->dT = (float *)(a + ((n.src + 15) & ~(size_t)15) * sizeof(float));
 }
 
-/*
- * out (M grid rows like g) = W * taps of g, W read from A (D0, D1, ...)
- * by mode.
- */
+/* Pack W (M x K), read from A by mode, for kfwd: blocks of 8 rows (K, 8),
+ * then the remaining rows (K) each. */
 static void
-run_fwd(enum wmode mode, const float *A, int D1, int ry, int rx,
-    const struct grid *g, int M, int K, float *out, struct wsp *p,
-    const float *bias, int lrelu)
+pack(enum wmode mode, const float *A, int D1, int ry, int rx, int M, int K,
+    float *w)
 {
-#if HAVE_AVX512
 	int mb, r, k;
-	float *w = p->wp;
 
 	for (mb = 0; mb + 8 <= M; mb += 8)
 		for (k = 0; k < K; k++)
@@ -618,34 +650,52 @@ run_fwd(enum wmode mode, const float *A, int D1, int ry, int rx,
 	for (; mb < M; mb++)
 		for (k = 0; k < K; k++)
 			*w++ = A[widx(mode, D1, mb, k, ry, rx)];
-	for (k = 0; k < K; k++)
-		p->src[k] = tap(mode, g, k, ry, rx);
-	kfwd(M, g->L, K, p->wp, p->src, out, g->cs, bias, lrelu);
-#else
-	(void)mode; (void)A; (void)D1; (void)ry; (void)rx; (void)g; (void)M;
-	(void)K; (void)out; (void)p; (void)bias; (void)lrelu;
-#endif
 }
 
-/* dA += the weight gradient of run_fwd's W for output gradient dT. */
+/* dA += GT (K x M) through the index map of mode. */
 static void
-run_dw(enum wmode mode, float *dA, int D1, int ry, int rx,
-    const struct grid *g, int M, int K, struct wsp *p)
+unpack_add(enum wmode mode, const float *GT, int D1, int ry, int rx, int M,
+    int K, float *dA)
 {
-#if HAVE_AVX512
-	float *GT = p->wp;
 	int k, m;
 
-	memset(GT, 0, (size_t)K * M * sizeof(float));
-	for (k = 0; k < K; k++)
-		p->src[k] = tap(mode, g, k, ry, rx);
-	kdw(M, g->L, K, p->dT, p->src, GT);
 	for (k = 0; k < K; k++)
 		for (m = 0; m < M; m++)
 			dA[widx(mode, D1, m, k, ry, rx)] += GT[(long)k * M + m];
+}
+
+/* out (M rows like g) = packed W * the taps of g; with the epilogue. */
+static void
+run_fwd(enum wmode mode, const float *wp, int ry, int rx,
+    const struct grid *g, int M, int K, float *out, struct wsp *p,
+    const float *bias, int lrelu)
+{
+#if HAVE_AVX512
+	int k;
+
+	for (k = 0; k < K; k++)
+		p->src[k] = tap(mode, g, k, ry, rx);
+	kfwd(M, g->L, K, wp, p->src, out, g->cs, bias, lrelu);
 #else
-	(void)mode; (void)dA; (void)D1; (void)ry; (void)rx; (void)g; (void)M;
-	(void)K; (void)p;
+	(void)mode; (void)wp; (void)ry; (void)rx; (void)g; (void)M; (void)K;
+	(void)out; (void)p; (void)bias; (void)lrelu;
+#endif
+}
+
+/* GT (K x M) += the weight gradient for the taps of g and p->dT. */
+static void
+run_dw(enum wmode mode, float *GT, int ry, int rx, const struct grid *g,
+    int M, int K, struct wsp *p)
+{
+#if HAVE_AVX512
+	int k;
+
+	for (k = 0; k < K; k++)
+		p->src[k] = tap(mode, g, k, ry, rx);
+	kdw(M, g->L, K, p->dT, p->src, GT);
+#else
+	(void)mode; (void)GT; (void)ry; (void)rx; (void)g; (void)M; (void)K;
+	(void)p;
 #endif
 }
 
@@ -661,65 +711,94 @@ interleave(float *dst, const float *a, const float *b, int n)
 	}
 }
 
-/* A transposed 4x4/2 conv of x (D0 channels, h x w) with weights A (D0, M,
- * 4, 4) into y (M, B, 2h, 2w): four phases, computed a row parity at a
- * time into two grids whose rows are then interleaved. */
+/*
+ * A transposed 4x4/2 conv of x (D0 channels, B samples of h x w) with
+ * weights A (D0, M, 4, 4) into y (M, B, 2h, 2w): per chunk, the four
+ * phases, a row parity at a time into two grids whose rows are then
+ * interleaved.
+ */
 static void
 tconv4(const float *x, const float *A, int D0, int M, int B, int h, int w,
     float *y, struct wsp *p, const float *bias, int lrelu)
 {
-	long plane = (long)B * 4 * h * w;
+	long xcs = (long)B * h * w, ycs = (long)B * 4 * h * w;
+	long mk = (long)M * 4 * D0;
 	struct grid g, o[2];
-	int ry, rx, m, b, i;
+	int ry, rx, m, b, i, b0, nb;
 
-	g.p = p->in;
-	grid_pad(x, D0, B, h, w, &g);
-	grid_set(&o[0], M, B, h + 2, w + 2, p->out);
-	grid_set(&o[1], M, B, h + 2, w + 2, p->out + M * o[0].cs);
-	for (ry = 0; ry < 2; ry++) {
+	for (ry = 0; ry < 2; ry++)
 		for (rx = 0; rx < 2; rx++)
-			run_fwd(WM_PHASE, A, M, ry, rx, &g, M, 4 * D0,
-			    o[rx].p, p, bias, lrelu);
-		for (m = 0; m < M; m++)
-			for (b = 0; b < B; b++)
-				for (i = 0; i < h; i++) {
-					long q = m * o[0].cs + ((long)b *
-					    o[0].Hp + i) * o[0].Wp;
+			pack(WM_PHASE, A, M, ry, rx, M, 4 * D0, p->wp +
+			    (ry * 2 + rx) * mk);
+	for (b0 = 0; b0 < B; b0 += nb) {
+		nb = B - b0 < p->nb ? B - b0 : p->nb;
+		g.p = p->in;
+		grid_pad(x + b0 * (long)h * w, D0, nb, h, w, xcs, &g);
+		grid_set(&o[0], M, nb, h + 2, w + 2, p->out);
+		grid_set(&o[1], M, nb, h + 2, w + 2, p->out + M * o[0].cs);
+		for (ry = 0; ry < 2; ry++) {
+			for (rx = 0; rx < 2; rx++)
+				run_fwd(WM_PHASE, p->wp + (ry * 2 + rx) * mk,
+				    ry, rx, &g, M, 4 * D0, o[rx].p, p, bias,
+				    lrelu);
+			for (m = 0; m < M; m++)
+				for (b = 0; b < nb; b++)
+					for (i = 0; i < h; i++) {
+						long q = m * o[0].cs + ((long)b *
+						    o[0].Hp + i) * o[0].Wp;
 
-					interleave(y + m * plane + ((long)b *
-					    2 * h + 2 * i + ry) * 2 * w,
-					    o[0].p + q, o[1].p + q, w);
-				}
+						interleave(y + m * ycs +
+						    ((long)(b0 + b) * 2 * h +
+						    2 * i + ry) * 2 * w,
+						    o[0].p + q, o[1].p + q, w);
+					}
+		}
 	}
 }
 
-/* A 4x4/2 conv of x (D1 channels, h x w) with weights A (M, D1, 4, 4) into
- * y (M, B, h/2, w/2). */
+/* A 4x4/2 conv of x (D1 channels, B samples of h x w) with weights A (M,
+ * D1, 4, 4) into y (M, B, h/2, w/2). */
 static void
 conv4(const float *x, const float *A, int D1, int M, int B, int h, int w,
     float *y, struct wsp *p, const float *bias, int lrelu)
 {
+	long xcs = (long)B * h * w, ycs = xcs / 4, ohw = (long)h * w / 4;
 	struct grid g;
+	int b0, nb;
 
-	g.p = p->in;
-	grid_s2d(x, D1, B, h, w, &g);
-	run_fwd(WM_S2D, A, D1, 0, 0, &g, M, 16 * D1, p->out, p, bias, lrelu);
-	extract(p->out, g.cs, M, B, g.Hp, g.Wp, h / 2, w / 2, 1, 0, 0, h / 2,
-	    w / 2, y);
+	pack(WM_S2D, A, D1, 0, 0, M, 16 * D1, p->wp);
+	for (b0 = 0; b0 < B; b0 += nb) {
+		nb = B - b0 < p->nb ? B - b0 : p->nb;
+		g.p = p->in;
+		grid_s2d(x + b0 * (long)h * w, D1, nb, h, w, xcs, &g);
+		run_fwd(WM_S2D, p->wp, 0, 0, &g, M, 16 * D1, p->out, p, bias,
+		    lrelu);
+		extract(p->out, g.cs, M, nb, g.Hp, g.Wp, h / 2, w / 2, 1, 0, 0,
+		    h / 2, w / 2, ycs, y + b0 * ohw);
+	}
 }
 
-/* A 3x3/1 conv of x (D channels) into y (M, ...), W by mode from A. */
+/* A 3x3/1 conv of x (D channels, B samples) into y (M, ...), W by mode
+ * from A. */
 static void
 conv3(enum wmode mode, const float *x, const float *A, int D, int D1, int M,
     int B, int h, int w, float *y, struct wsp *p, const float *bias,
     int lrelu)
 {
+	long hw = (long)h * w;
 	struct grid g;
+	int b0, nb;
 
-	g.p = p->in;
-	grid_pad(x, D, B, h, w, &g);
-	run_fwd(mode, A, D1, 0, 0, &g, M, 9 * D, p->out, p, bias, lrelu);
-	extract(p->out, g.cs, M, B, g.Hp, g.Wp, h, w, 1, 0, 0, h, w, y);
+	pack(mode, A, D1, 0, 0, M, 9 * D, p->wp);
+	for (b0 = 0; b0 < B; b0 += nb) {
+		nb = B - b0 < p->nb ? B - b0 : p->nb;
+		g.p = p->in;
+		grid_pad(x + b0 * hw, D, nb, h, w, B * hw, &g);
+		run_fwd(mode, p->wp, 0, 0, &g, M, 9 * D, p->out, p, bias,
+		    lrelu);
+		extract(p->out, g.cs, M, nb, g.Hp, g.Wp, h, w, 1, 0, 0, h, w,
+		    B * hw, y + b0 * hw);
+	}
 }
 
 int
@@ -785,38 +864,61 @@ void
 nn__direct_dw(const struct nn_conv *c, int B, int h, int w,
     const float *x, const float *dy, float *dw, float *ws)
 {
+	long hw = (long)h * w, mk = (long)c->oc * 16 * c->ic;
+	int ry, rx, b0, nb, kind = kind_of(c, h, w), M = c->oc;
+	enum wmode mode;
 	struct wsp p;
 	struct grid g;
-	int ry, rx;
 
 	carve(c, B, h, w, ws, &p);
-	g.p = p.in;
-	switch (kind_of(c, h, w)) {
+	memset(p.wp, 0, 4 * mk * sizeof(float));
+	for (b0 = 0; b0 < B; b0 += nb) {
+		nb = B - b0 < p.nb ? B - b0 : p.nb;
+		g.p = p.in;
+		switch (kind) {
+		case K_C3:
+		case K_T3:
+			grid_pad(x + b0 * hw, c->ic, nb, h, w, B * hw, &g);
+			place_t(dy + b0 * hw, M, nb, h, w, B * hw, 1, 0, 0, h,
+			    w, &g, p.dT);
+			run_dw(WM_DIRECT3, p.wp, 0, 0, &g, M, 9 * c->ic, &p);
+			break;
+		case K_C4:
+			grid_s2d(x + b0 * hw, c->ic, nb, h, w, B * hw, &g);
+			place_t(dy + b0 * hw / 4, M, nb, h / 2, w / 2, B * hw /
+			    4, 1, 0, 0, h / 2, w / 2, &g, p.dT);
+			run_dw(WM_S2D, p.wp, 0, 0, &g, M, 16 * c->ic, &p);
+			break;
+		case K_T4:
+			grid_pad(x + b0 * hw, c->ic, nb, h, w, B * hw, &g);
+			for (ry = 0; ry < 2; ry++)
+				for (rx = 0; rx < 2; rx++) {
+					place_t(dy + b0 * 4 * hw, M, nb, 2 * h,
+					    2 * w, B * 4 * hw, 2, ry, rx, h, w,
+					    &g, p.dT);
+					run_dw(WM_PHASE, p.wp + (ry * 2 + rx) *
+					    mk, ry, rx, &g, M, 4 * c->ic, &p);
+				}
+			break;
+		default:
+			return;
+		}
+	}
+	switch (kind) {
 	case K_C3:
 	case K_T3:
-		grid_pad(x, c->ic, B, h, w, &g);
-		place_t(dy, c->oc, B, h, w, 1, 0, 0, h, w, &g, p.dT);
-		run_dw(c->transposed ? WM_FLIPT3 : WM_DIRECT3, dw,
-		    c->transposed ? c->oc : c->ic, 0, 0, &g, c->oc, 9 * c->ic,
-		    &p);
+		mode = c->transposed ? WM_FLIPT3 : WM_DIRECT3;
+		unpack_add(mode, p.wp, c->transposed ? c->oc : c->ic, 0, 0, M,
+		    9 * c->ic, dw);
 		break;
 	case K_C4:
-		grid_s2d(x, c->ic, B, h, w, &g);
-		place_t(dy, c->oc, B, h / 2, w / 2, 1, 0, 0, h / 2, w / 2, &g,
-		    p.dT);
-		run_dw(WM_S2D, dw, c->ic, 0, 0, &g, c->oc, 16 * c->ic, &p);
-		break;
-	case K_T4:
-		grid_pad(x, c->ic, B, h, w, &g);
-		for (ry = 0; ry < 2; ry++)
-			for (rx = 0; rx < 2; rx++) {
-				place_t(dy, c->oc, B, 2 * h, 2 * w, 2, ry, rx,
-				    h, w, &g, p.dT);
-				run_dw(WM_PHASE, dw, c->oc, ry, rx, &g, c->oc,
-				    4 * c->ic, &p);
-			}
+		unpack_add(WM_S2D, p.wp, c->ic, 0, 0, M, 16 * c->ic, dw);
 		break;
 	default:
+		for (ry = 0; ry < 2; ry++)
+			for (rx = 0; rx < 2; rx++)
+				unpack_add(WM_PHASE, p.wp + (ry * 2 + rx) * mk,
+				    c->oc, ry, rx, M, 4 * c->ic, dw);
 		break;
 	}
 }
