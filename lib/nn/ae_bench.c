@@ -149,11 +149,13 @@ layers(void)
 		vb[0] = median(vb, REPS);
 		tf += vf[0];
 		tb += vb[0];
-		printf("  %-5s %s %dx%d/%d %3d->%3d %3dx%-3d  fwd %6.2f ms "
-		    "%5.0f GFLOP/s   bwd %6.2f ms %5.0f GFLOP/s\n", L->name,
+		printf("  %-5s %s %dx%d/%d %3d->%3d %3dx%-3d %-6s fwd %6.2f ms "
+		    "%4.0f GFLOP/s  bwd %6.2f ms %4.0f GFLOP/s\n", L->name,
 		    L->c.transposed ? "tconv" : "conv ", L->c.k, L->c.k,
-		    L->c.s, L->c.ic, L->c.oc, L->oh, L->ow, vf[0] * 1e3,
-		    fl / vf[0] * 1e-9, vb[0] * 1e3, 2 * fl / vb[0] * 1e-9);
+		    L->c.s, L->c.ic, L->c.oc, L->oh, L->ow,
+		    nn__direct_ok(&L->c, L->h, L->w) ? "avx512" : "im2col",
+		    vf[0] * 1e3, fl / vf[0] * 1e-9, vb[0] * 1e3, 2 * fl /
+		    vb[0] * 1e-9);
 	}
 	printf("  all   fwd %.1f ms, bwd %.1f ms: %.0f GFLOP/s, %.0f "
 	    "patches/s on one thread\n", tf * 1e3, tb * 1e3, 3 * ae_flops(&a)
