@@ -34,16 +34,22 @@ suite() {	# name command...
 	fi
 }
 
-for variant in plain san; do
+# The plain and the sanitizer variants run side by side (two cores); each
+# prints its suite lines into its own file, shown when both are done.
+variant() {
 	bindir=bin
-	[ $variant = san ] && bindir=build/san/bin
-	for t in build/$variant/test/*_test; do
+	[ "$1" = san ] && bindir=build/san/bin
+	for t in build/"$1"/test/*_test; do
 		[ -x "$t" ] || continue
-		suite "$variant.unit.$(basename "$t")" "$t"
+		suite "$1.unit.$(basename "$t")" "$t"
 	done
-	suite "$variant.golden" env BIN=$bindir sh scripts/golden.sh
-	suite "$variant.contract" env BIN=$bindir sh scripts/contract.sh
-done
+	suite "$1.golden" env BIN=$bindir sh scripts/golden.sh
+	suite "$1.contract" env BIN=$bindir sh scripts/contract.sh
+}
+variant plain >"$out/plain.summary" 2>&1 &
+variant san >"$out/san.summary" 2>&1 &
+wait
+cat "$out/plain.summary" "$out/san.summary"
 suite man-lint sh scripts/lint-man.sh
 suite install sh scripts/install-test.sh
 
