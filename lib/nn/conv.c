@@ -237,8 +237,8 @@ nn_conv_backward(const struct nn_conv *c, int B, int h, int w,
     const float *x, const float *wt, const float *y, float *dy, float *dx,
     float *dw, float *db, float *ws, size_t wsn)
 {
-	int kk = c->k * c->k, K, direct = nn__direct_ok(c, h, w);
-	int gdw = !(direct && nn__direct_dw_ok(c)), gdx = dx != NULL && !direct;
+	int kk = c->k * c->k, K, ddx = nn__direct_dx_ok(c, h, w);
+	int gdw = !nn__direct_dw_ok(c, h, w), gdx = dx != NULL && !ddx;
 	struct geo g;
 	long rows, chunk, r0, nr, ohw, hw = (long)h * w, ld;
 
@@ -247,10 +247,10 @@ nn_conv_backward(const struct nn_conv *c, int B, int h, int w,
 	chunk = chunk_of(&g, rows, wsn);
 	ohw = c->transposed ? (long)g.h * g.w : (long)g.oh * g.ow;
 	nn_act_bias_backward(c->act, c->oc, B * ohw, y, dy, db);
-	if (direct) {
+	if (ddx || !gdw) {
 		if (wsn < nn__direct_wsize(c, B, h, w))
 			BUG("conv workspace too small");
-		if (dx != NULL)
+		if (ddx && dx != NULL)
 			nn__direct_dx(c, B, h, w, dy, wt, dx, ws);
 		if (!gdw)
 			nn__direct_dw(c, B, h, w, x, dy, dw, ws);

@@ -252,9 +252,13 @@ paths(struct nn_conv c, int B, int h, int w)
 		e[2] = fmax(e[2], fabs(dw[0][i] - dw[1][i]));
 		s[2] = fmax(s[2], fabs(dw[1][i]));
 	}
+	nn__direct_enable(1);
 	snprintf(what, sizeof what, "%s %d->%d k%d s%d %dx%d B%d: AVX-512 "
-	    "path equals im2col (rel. err y %.1g, dx %.1g, dw %.1g)",
+	    "path (%s) equals im2col (rel. err y %.1g, dx %.1g, dw %.1g)",
 	    c.transposed ? "tconv" : "conv", c.ic, c.oc, c.k, c.s, h, w, B,
+	    nn__direct_ok(&c, h, w) ? (nn__direct_dx_ok(&c, h, w) ?
+	    (nn__direct_dw_ok(&c, h, w) ? "fwd dx dw" : "fwd dx") : "fwd") :
+	    nn__direct_dx_ok(&c, h, w) ? "dx" : "none",
 	    e[0] / s[0], e[1] / s[1], e[2] / s[2]);
 	if (nn__direct_enable(1))
 		t_ok(e[0] < 1e-5 * s[0] && e[1] < 1e-5 * s[1] &&
@@ -294,6 +298,7 @@ main(void)
 		{ 32, 16, 4, 2, 1, 1, NN_ACT_LRELU },
 		{ 16, 16, 3, 1, 1, 1, NN_ACT_LRELU },
 		{ 16, 8, 4, 2, 1, 1, NN_ACT_SIGMOID },
+		{ 1, 16, 4, 2, 1, 0, NN_ACT_LRELU },	/* dx only */
 		{ 8, 12, 3, 1, 1, 0, NN_ACT_NONE },
 	};
 
@@ -310,6 +315,10 @@ main(void)
 	for (i = 0; i < sizeof big / sizeof big[0]; i++) {
 		h = big[i].s == 2 && !big[i].transposed ? 8 : 5;
 		w = big[i].s == 2 && !big[i].transposed ? 6 : 4;
+		if (!nn__direct_ok(&big[i], h, w) &&
+		    !nn__direct_dx_ok(&big[i], h, w))
+			printf("# %d->%d: no AVX-512 operation\n", big[i].ic,
+			    big[i].oc);
 		paths(big[i], 2, h, w);
 		nn__direct_enable(1);
 		check(big[i], 2, h, w, 0);

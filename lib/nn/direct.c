@@ -99,8 +99,7 @@ static int
 kind_of(const struct nn_conv *c, int h, int w)
 {
 	pthread_once(&once, decide);
-	/* one-channel layers (first and last) go faster through im2col */
-	if (!enabled || c->ic < 8 || c->oc < 8)
+	if (!enabled)
 		return K_NONE;
 	if (c->k == 3 && c->s == 1 && c->p == 1)
 		return c->transposed ? K_T3 : K_C3;
@@ -113,16 +112,28 @@ kind_of(const struct nn_conv *c, int h, int w)
 	return K_NONE;
 }
 
+/*
+ * Each operation sums over taps of its input's channels, and a handful of
+ * taps (the one-channel first and last layers) is not worth a grid: those
+ * stay with im2col.
+ */
 int
 nn__direct_ok(const struct nn_conv *c, int h, int w)
 {
-	return kind_of(c, h, w) != K_NONE;
+	/* one output channel (the last layer) is faster through im2col */
+	return c->ic >= 8 && c->oc >= 8 && kind_of(c, h, w) != K_NONE;
 }
 
 int
-nn__direct_dw_ok(const struct nn_conv *c)
+nn__direct_dx_ok(const struct nn_conv *c, int h, int w)
 {
-	return c->oc % 16 == 0;
+	return c->oc >= 8 && kind_of(c, h, w) != K_NONE;
+}
+
+int
+nn__direct_dw_ok(const struct nn_conv *c, int h, int w)
+{
+	return c->ic >= 8 && c->oc % 16 == 0 && kind_of(c, h, w) != K_NONE;
 }
 
 static long
@@ -612,9 +623,9 @@ nn__direct_wsize(const struct nn_conv *c, int B, int h, int w)
 {
 	struct need n;
 
-	needs(c, chunk_of(c, B, h, w), h, w, &n);
-	if (n.in == 0)
+	if (!nn__direct_ok(c, h, w) && !nn__direct_dx_ok(c, h, w))
 		return 0;
+	needs(c, chunk_of(c, B, h, w), h, w, &n);
 	return n.in + n.out + n.w + n.src + n.dT + 5 * 16;
 }
 

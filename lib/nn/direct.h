@@ -11,16 +11,17 @@
 #include "nn/conv.h"
 
 /*
- * Whether the direct path handles layer c on h x w inputs: 3x3 stride 1
- * pad 1 or 4x4 stride 2 pad 1 (a convolution needs even h, w), at least 8
- * channels in and out, the CPU has AVX-512F, and the path is enabled
- * (nn__direct_enable).
+ * Whether the direct path computes layer c's forward pass on h x w inputs:
+ * 3x3 stride 1 pad 1 or 4x4 stride 2 pad 1 (a convolution needs even h,
+ * w), at least 8 channels in and out, the CPU has AVX-512F, and the path
+ * is enabled (nn__direct_enable).
  */
 int nn__direct_ok(const struct nn_conv *c, int h, int w);
 
-/* Whether the weight gradient can go the direct way too (output channels
- * in the convolution form a multiple of 16). */
-int nn__direct_dw_ok(const struct nn_conv *c);
+/* The same for the input gradient (at least 8 output channels) and the
+ * weight gradient (8 input channels, output channels a multiple of 16). */
+int nn__direct_dx_ok(const struct nn_conv *c, int h, int w);
+int nn__direct_dw_ok(const struct nn_conv *c, int h, int w);
 
 /* Workspace floats for B samples (0 when !nn__direct_ok). */
 size_t nn__direct_wsize(const struct nn_conv *c, int B, int h, int w);
