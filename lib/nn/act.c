@@ -8,8 +8,8 @@
 #include "nn/act.h"
 #include "nn/simd.h"
 
-NN_VEC void
-nn_act_forward(enum nn_act a, int C, long n, const float *bias, float *y)
+NN_VEC static void
+nn_act_forward_v(enum nn_act a, int C, long n, const float *bias, float *y)
 {
 	float b, v;
 	long i;
@@ -37,8 +37,14 @@ nn_act_forward(enum nn_act a, int C, long n, const float *bias, float *y)
 	}
 }
 
-NN_VEC void
-nn_act_backward(enum nn_act a, long n, const float *y, float *dy)
+void
+nn_act_forward(enum nn_act a, int C, long n, const float *bias, float *y)
+{
+	nn_act_forward_v(a, C, n, bias, y);
+}
+
+NN_VEC static void
+nn_act_backward_v(enum nn_act a, long n, const float *y, float *dy)
 {
 	long i;
 
@@ -54,6 +60,12 @@ nn_act_backward(enum nn_act a, long n, const float *y, float *dy)
 			dy[i] *= y[i] * (1 - y[i]);
 		break;
 	}
+}
+
+void
+nn_act_backward(enum nn_act a, long n, const float *y, float *dy)
+{
+	nn_act_backward_v(a, n, y, dy);
 }
 
 /* Sum of n floats: 16 float lanes (vectorisable), added up in double. */

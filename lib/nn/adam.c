@@ -19,8 +19,8 @@ nn_adam_init(struct nn_adam *o)
 	o->decoupled = 0;
 }
 
-NN_VEC void
-nn_adam_update(const struct nn_adam *o, long t, long n, float *p,
+NN_VEC static void
+nn_adam_update_v(const struct nn_adam *o, long t, long n, float *p,
     const float *g, float *m, float *v)
 {
 	float c1 = (float)(1 / (1 - pow(o->b1, (double)t)));
@@ -37,4 +37,11 @@ nn_adam_update(const struct nn_adam *o, long t, long n, float *p,
 		p[i] -= dk * p[i] + o->lr * (m[i] * c1) /
 		    (sqrtf(v[i] * c2) + o->eps);
 	}
+}
+
+void
+nn_adam_update(const struct nn_adam *o, long t, long n, float *p,
+    const float *g, float *m, float *v)
+{
+	nn_adam_update_v(o, t, n, p, g, m, v);
 }

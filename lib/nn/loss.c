@@ -124,8 +124,8 @@ vpass_valid(int h, int ow, const float *H, const float *g, float *V)
 		}
 }
 
-NN_VEC double
-nn_ssim_sum(int np, int h, int w, const float *y, const float *x,
+NN_VEC static double
+nn_ssim_sum_v(int np, int h, int w, const float *y, const float *x,
     float *dy, float g, float *ws)
 {
 	const float c1 = (float)(NN_SSIM_K1 * NN_SSIM_K1);
@@ -213,6 +213,13 @@ nn_ssim_sum(int np, int h, int w, const float *y, const float *x,
 }
 
 double
+nn_ssim_sum(int np, int h, int w, const float *y, const float *x,
+    float *dy, float g, float *ws)
+{
+	return nn_ssim_sum_v(np, h, w, y, x, dy, g, ws);
+}
+
+double
 nn_loss_mix(double wl2, int np, long total, int h, int w, const float *y,
     const float *x, float *dy, float *ws)
 {
@@ -285,8 +292,8 @@ clip_norm(int n, const float *g, float *nrm)
 	}
 }
 
-NN_VEC void
-nn_ssim_map(int c, int h, int w, const float *y, const float *x, float *out,
+NN_VEC static void
+nn_ssim_map_v(int c, int h, int w, const float *y, const float *x, float *out,
     float *ws)
 {
 	const float c1 = (float)(NN_SSIM_K1 * NN_SSIM_K1);
@@ -360,4 +367,11 @@ nn_ssim_map(int c, int h, int w, const float *y, const float *x, float *out,
 			}
 		}
 	}
+}
+
+void
+nn_ssim_map(int c, int h, int w, const float *y, const float *x, float *out,
+    float *ws)
+{
+	nn_ssim_map_v(c, h, w, y, x, out, ws);
 }

@@ -5,7 +5,9 @@
  * dispatch through an ifunc).  The build's -O2 does not vectorise loops
  * of unknown length, and its baseline ISA is SSE2; this gives the element
  * loops (activations, im2col, SSIM) the machine's vector width without
- * changing the build flags.  Elsewhere NN_VEC is empty.
+ * changing the build flags.  Elsewhere NN_VEC is empty.  Use it on static
+ * functions only: Clang names the clones of an external function so that
+ * other files cannot call it by its plain name.
  */
 #ifndef LK_NN_SIMD_H
 #define LK_NN_SIMD_H
