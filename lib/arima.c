@@ -12,7 +12,6 @@
  */
 #include <float.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <lapacke.h>
 
 #include "arima.h"
+#include "util.h"
 
 #define MAXR (ARIMA_MAXP > ARIMA_MAXQ + 1 ? ARIMA_MAXP : ARIMA_MAXQ + 1)
 #define MAXK (ARIMA_MAXP + ARIMA_MAXQ + 1)
@@ -35,20 +35,6 @@ struct obj {
 	double wm, ws;		/* mean and scale of w, for mu */
 	double *e;		/* (n) residual workspace */
 };
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* AR coefficients a[0..k) from partial autocorrelations c (Levinson). */
 static void

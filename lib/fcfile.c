@@ -5,30 +5,15 @@
  * copies back.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fcfile.h"
 #include "model.h"
+#include "util.h"
 
 #define MAXT (4 * LSTM_MAXLAYERS + 8)
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Percent-encode '%', CR and LF of s into buf (3 strlen(s) + 1 bytes). */
 static void
@@ -255,13 +240,13 @@ fcfile_save(const char *path, const struct fc_model *m,
 	bad |= model_meta_set(&meta, "created", "%s", info->created);
 	if (bad) {
 		free(meta);
-		return fail(err, errlen, "cannot format the metadata (out of "
+		return seterr(err, errlen, "cannot format the metadata (out of "
 		    "memory or a name too long)");
 	}
 	nt = table(m, t, &ndata);
 	if ((data = calloc((size_t)ndata + 1, sizeof *data)) == NULL) {
 		free(meta);
-		return fail(err, errlen, "out of memory");
+		return seterr(err, errlen, "out of memory");
 	}
 	transfer((struct fc_model *)m, t, nt, data, 1);
 	r = model_write(path, FC_KIND, meta, t, nt, data, ndata, err, errlen);
@@ -326,9 +311,9 @@ read_meta(const char *meta, struct fc_model *m, struct fcfile_info *info,
 	    errlen) == -1)
 		return -1;
 	if (!(m->alpha > 0 && m->alpha <= 1))
-		return fail(err, errlen, "metadata 'alpha' is not in (0, 1]");
+		return seterr(err, errlen, "metadata 'alpha' is not in (0, 1]");
 	if (!(m->sd > 0))
-		return fail(err, errlen, "metadata 'sd' is not positive");
+		return seterr(err, errlen, "metadata 'sd' is not positive");
 	c->horizon = (int)v[0];
 	c->hidden = (int)v[1];
 	c->layers = (int)v[2];
@@ -354,17 +339,17 @@ read_meta(const char *meta, struct fc_model *m, struct fcfile_info *info,
 		m->val_loss = NAN;
 	if (model_meta_get(meta, "q", buf, sizeof buf) == -1 ||
 	    parse_list(buf, c->q, c->nq) == -1)
-		return fail(err, errlen, "metadata 'q' is not %d numbers",
+		return seterr(err, errlen, "metadata 'q' is not %d numbers",
 		    c->nq);
 	for (k = 0; k < c->nq; k++)
 		if (!(c->q[k] > 0 && c->q[k] < 1))
-			return fail(err, errlen, "metadata 'q': level %g is "
+			return seterr(err, errlen, "metadata 'q': level %g is "
 			    "outside (0, 1)", c->q[k]);
 	for (k = 0; k < m->ncov; k++) {
 		snprintf(key, sizeof key, "cov.%d", k + 1);
 		if (model_meta_get(meta, key, buf, sizeof buf) == -1 ||
 		    dec(buf) == -1 || strlen(buf) >= FC_NAMEMAX)
-			return fail(err, errlen, "metadata '%s' is missing or "
+			return seterr(err, errlen, "metadata '%s' is missing or "
 			    "malformed", key);
 		strcpy(info->cov[k], buf);
 		snprintf(key, sizeof key, "cov.%d.mu", k + 1);
@@ -376,19 +361,19 @@ read_meta(const char *meta, struct fc_model *m, struct fcfile_info *info,
 		    -1)
 			return -1;
 		if (!(m->csd[k] > 0))
-			return fail(err, errlen, "metadata '%s' is not "
+			return seterr(err, errlen, "metadata '%s' is not "
 			    "positive", key);
 	}
 	if (model_meta_get(meta, "series", buf, sizeof buf) == -1 ||
 	    dec(buf) == -1 || strlen(buf) >= FC_NAMEMAX)
-		return fail(err, errlen, "metadata 'series' is missing or "
+		return seterr(err, errlen, "metadata 'series' is missing or "
 		    "malformed");
 	strcpy(info->series, buf);
 	if (model_meta_get(meta, "freq", info->freq, sizeof info->freq) ==
 	    -1 || model_meta_get(meta, "first", info->first,
 	    sizeof info->first) == -1 || model_meta_get(meta, "last",
 	    info->last, sizeof info->last) == -1)
-		return fail(err, errlen, "metadata 'freq', 'first' or 'last' "
+		return seterr(err, errlen, "metadata 'freq', 'first' or 'last' "
 		    "is missing");
 	if (model_meta_get(meta, "created", info->created,
 	    sizeof info->created) == -1)
@@ -418,30 +403,30 @@ fcfile_load(const char *path, struct fc_model *m, struct fcfile_info *info,
 		goto bad;
 	if ((m->resq = calloc((size_t)m->cfg.horizon *
 	    (size_t)(m->cfg.nq + 2), sizeof *m->resq)) == NULL) {
-		fail(err, errlen, "out of memory");
+		seterr(err, errlen, "out of memory");
 		goto bad;
 	}
 	m->drift = m->resq + (size_t)m->cfg.horizon * (size_t)(m->cfg.nq + 1);
 	nt = table(m, t, &ndata);
 	if (mf.ntensors != nt) {
-		fail(err, errlen, "%d tensors, the metadata asks for %d",
+		seterr(err, errlen, "%d tensors, the metadata asks for %d",
 		    mf.ntensors, nt);
 		goto bad;
 	}
 	for (k = 0; k < nt; k++) {
 		if ((f = model_tensor(&mf, t[k].name)) == NULL) {
-			fail(err, errlen, "tensor '%s' is missing", t[k].name);
+			seterr(err, errlen, "tensor '%s' is missing", t[k].name);
 			goto bad;
 		}
 		for (j = 0; j < MODEL_MAXDIM; j++)
 			if (f->dim[j] != t[k].dim[j] || f->ndim != t[k].ndim) {
-				fail(err, errlen, "tensor '%s' has the wrong "
+				seterr(err, errlen, "tensor '%s' has the wrong "
 				    "shape", t[k].name);
 				goto bad;
 			}
 		for (i = 0; i < f->n; i++)
 			if (!isfinite(mf.data[f->off + i])) {
-				fail(err, errlen, "tensor '%s' holds a "
+				seterr(err, errlen, "tensor '%s' holds a "
 				    "non-finite value", t[k].name);
 				goto bad;
 			}
@@ -450,7 +435,7 @@ fcfile_load(const char *path, struct fc_model *m, struct fcfile_info *info,
 	transfer(m, t, nt, mf.data, 0);
 	for (j = 0; j < m->ds.m; j++)
 		if (!(m->ds.idx[j] > 0) && m->ds.mult) {
-			fail(err, errlen, "a multiplicative seasonal index is "
+			seterr(err, errlen, "a multiplicative seasonal index is "
 			    "not positive");
 			goto bad;
 		}

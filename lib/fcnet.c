@@ -4,32 +4,18 @@
  * series to series, so training allocates only the network itself.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fcnet.h"
 #include "nn/adam.h"
+#include "util.h"
 
 #define CLIPX 10.0	/* input clip, standard deviations */
 #define CLIPG 5.0f	/* gradient norm clip */
 
 enum { M_NONE, M_TRAIN, M_VAL };	/* roles of an (origin, step) target */
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 void
 fc_cfg_init(struct fc_cfg *c)

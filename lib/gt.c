@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,24 +22,9 @@
 
 #include "gt.h"
 #include "img.h"
+#include "util.h"
 
-static int gt_fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-gt_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-#define NOMEM(err, len) gt_fail((err), (len), "out of memory")
+#define NOMEM(err, len) seterr((err), (len), "out of memory")
 
 /* malloc'd "a/b" (b alone when a is empty); NULL if memory is short. */
 static char *
@@ -127,7 +111,7 @@ list_dir(const char *dir, int want_dirs, char ***out, size_t *nout,
 	*out = NULL;
 	*nout = 0;
 	if ((d = opendir(dir)) == NULL)
-		return gt_fail(err, errlen, "%s: %s", dir, strerror(errno));
+		return seterr(err, errlen, "%s: %s", dir, strerror(errno));
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -277,7 +261,7 @@ finish(struct gt *g, char *err, size_t errlen)
 	size_t i, *t;
 
 	if (g->n == 0)
-		return gt_fail(err, errlen, "%s: no images found", g->root);
+		return seterr(err, errlen, "%s: no images found", g->root);
 	/* classes by name */
 	sorted = malloc((size_t)(g->ncls ? g->ncls : 1) * sizeof *sorted);
 	map = malloc((size_t)(g->ncls ? g->ncls : 1) * sizeof *map);
@@ -310,7 +294,7 @@ finish(struct gt *g, char *err, size_t errlen)
 	for (i = 0; i < g->n; i++) {
 		t = slot(g, g->item[i].key, strlen(g->item[i].key));
 		if (*t != 0)
-			return gt_fail(err, errlen, "'%s' is listed twice",
+			return seterr(err, errlen, "'%s' is listed twice",
 			    g->item[i].key);
 		*t = i + 1;
 	}
@@ -364,7 +348,7 @@ load_mvtec(struct gt *g, char *err, size_t errlen)
 			if ((m = join(g->root, key)) == NULL)
 				goto nomem;
 			if (!is_file(m)) {
-				gt_fail(err, errlen, "no mask '%s' for "
+				seterr(err, errlen, "no mask '%s' for "
 				    "'test/%s/%s'", key, types[i], files[j]);
 				goto out;
 			}
@@ -478,12 +462,12 @@ load_dagm(struct gt *g, char *err, size_t errlen)
 	    (lab = join(ldir, "Labels.txt")) == NULL)
 		goto nomem;
 	if ((fp = fopen(lab, "r")) == NULL) {
-		gt_fail(err, errlen, "%s: %s", lab, strerror(errno));
+		seterr(err, errlen, "%s: %s", lab, strerror(errno));
 		goto out;
 	}
 	/* the class: the dataset directory, above Test/ or Train/ */
 	if (realpath(dir, real) == NULL) {
-		gt_fail(err, errlen, "%s: %s", dir, strerror(errno));
+		seterr(err, errlen, "%s: %s", dir, strerror(errno));
 		goto out;
 	}
 	base_name(real, name, sizeof name);
@@ -499,19 +483,19 @@ load_dagm(struct gt *g, char *err, size_t errlen)
 		if (nf == 0 || (ln == 1 && nf == 1))
 			continue;	/* blank, or the format header */
 		if (nf != 5) {
-			gt_fail(err, errlen, "%s:%ld: expected 5 fields "
+			seterr(err, errlen, "%s:%ld: expected 5 fields "
 			    "(ID, defective, image, 0, label), found %d", lab,
 			    ln, nf > 6 ? 7 : nf);
 			goto out;
 		}
 		if (strcmp(f[1], "0") != 0 && strcmp(f[1], "1") != 0) {
-			gt_fail(err, errlen, "%s:%ld: defective flag '%s' is "
+			seterr(err, errlen, "%s:%ld: defective flag '%s' is "
 			    "not 0 or 1", lab, ln, f[1]);
 			goto out;
 		}
 		defective = f[1][0] == '1';
 		if (defective != (strcmp(f[4], "0") != 0)) {
-			gt_fail(err, errlen, "%s:%ld: %s", lab, ln, defective ?
+			seterr(err, errlen, "%s:%ld: %s", lab, ln, defective ?
 			    "defective image without a label file" :
 			    "defect-free image with a label file");
 			goto out;
@@ -527,14 +511,14 @@ load_dagm(struct gt *g, char *err, size_t errlen)
 			if ((it->mask = join(ldir, f[4])) == NULL)
 				goto nomem;
 			if (!is_file(it->mask)) {
-				gt_fail(err, errlen, "%s:%ld: no label image "
+				seterr(err, errlen, "%s:%ld: no label image "
 				    "'%s'", lab, ln, it->mask);
 				goto out;
 			}
 		}
 	}
 	if (ferror(fp)) {
-		gt_fail(err, errlen, "%s: %s", lab, strerror(errno));
+		seterr(err, errlen, "%s: %s", lab, strerror(errno));
 		goto out;
 	}
 	rc = 0;
@@ -573,7 +557,7 @@ load_dagm07(struct gt *g, char *err, size_t errlen)
 			return NOMEM(err, errlen);
 	}
 	if ((fp = fopen(lab, "r")) == NULL) {
-		gt_fail(err, errlen, "%s: %s", lab, strerror(errno));
+		seterr(err, errlen, "%s: %s", lab, strerror(errno));
 		goto out;
 	}
 	base_name(g->root, name, sizeof name);
@@ -588,18 +572,18 @@ load_dagm07(struct gt *g, char *err, size_t errlen)
 		if ((nf = fields(line, f, 6)) == 0)
 			continue;
 		if (nf != 6) {
-			gt_fail(err, errlen, "%s:%ld: expected 6 fields (ID, "
+			seterr(err, errlen, "%s:%ld: expected 6 fields (ID, "
 			    "semi-major, semi-minor, rotation, x, y)", lab, ln);
 			goto out;
 		}
 		for (k = 0; k < 5; k++)
 			if (num(f[k + 1], &v[k]) == -1) {
-				gt_fail(err, errlen, "%s:%ld: '%s' is not a "
+				seterr(err, errlen, "%s:%ld: '%s' is not a "
 				    "number", lab, ln, f[k + 1]);
 				goto out;
 			}
 		if (v[0] <= 0 || v[1] <= 0) {
-			gt_fail(err, errlen, "%s:%ld: ellipse axes must be "
+			seterr(err, errlen, "%s:%ld: ellipse axes must be "
 			    "positive", lab, ln);
 			goto out;
 		}
@@ -628,7 +612,7 @@ load_dagm07(struct gt *g, char *err, size_t errlen)
 		it->ell->cy = v[4];
 	}
 	if (ferror(fp)) {
-		gt_fail(err, errlen, "%s: %s", lab, strerror(errno));
+		seterr(err, errlen, "%s: %s", lab, strerror(errno));
 		goto out;
 	}
 	/* the defect-free sibling ClassN of ClassN_def */
@@ -733,13 +717,13 @@ box_record(struct gt *g, const cJSON *o, size_t *cap, const char *where,
 	static const char *names[4] = { "x", "y", "w", "h" };
 
 	if (!cJSON_IsString(im))
-		return gt_fail(err, errlen, "%s: record has no \"image\" "
+		return seterr(err, errlen, "%s: record has no \"image\" "
 		    "string", where);
 	if (!cJSON_IsArray(bx))
-		return gt_fail(err, errlen, "%s: record has no \"boxes\" "
+		return seterr(err, errlen, "%s: record has no \"boxes\" "
 		    "array", where);
 	if (cl != NULL && !cJSON_IsString(cl))
-		return gt_fail(err, errlen, "%s: \"class\" is not a string",
+		return seterr(err, errlen, "%s: \"class\" is not a string",
 		    where);
 	if ((it = new_item(g, cap)) == NULL)
 		return NOMEM(err, errlen);
@@ -757,11 +741,11 @@ box_record(struct gt *g, const cJSON *o, size_t *cap, const char *where,
 		for (k = 0; k < 4; k++)
 			if (box_field(b, names[k], &v[k]) == -1 ||
 			    v[k] != floor(v[k]) || fabs(v[k]) > 1e9)
-				return gt_fail(err, errlen, "%s: box %d has no "
+				return seterr(err, errlen, "%s: box %d has no "
 				    "integer \"%s\"", where, it->nbox + 1,
 				    names[k]);
 		if (v[2] < 1 || v[3] < 1)
-			return gt_fail(err, errlen, "%s: box %d is empty",
+			return seterr(err, errlen, "%s: box %d is empty",
 			    where, it->nbox + 1);
 		it->box[it->nbox].x = (int)v[0];
 		it->box[it->nbox].y = (int)v[1];
@@ -784,7 +768,7 @@ load_boxes(struct gt *g, char *err, size_t errlen)
 	int rc = 0;
 
 	if ((fp = fopen(g->root, "r")) == NULL)
-		return gt_fail(err, errlen, "%s: %s", g->root,
+		return seterr(err, errlen, "%s: %s", g->root,
 		    strerror(errno));
 	while (rc == 0 && (len = getline(&line, &lcap, fp)) > 0) {
 		ln++;
@@ -795,14 +779,14 @@ load_boxes(struct gt *g, char *err, size_t errlen)
 		snprintf(where, sizeof where, "%s:%ld", g->root, ln);
 		o = cJSON_ParseWithLength(line, (size_t)len);
 		if (!cJSON_IsObject(o))
-			rc = gt_fail(err, errlen, "%s: not a JSON object",
+			rc = seterr(err, errlen, "%s: not a JSON object",
 			    where);
 		else
 			rc = box_record(g, o, &cap, where, err, errlen);
 		cJSON_Delete(o);
 	}
 	if (rc == 0 && ferror(fp))
-		rc = gt_fail(err, errlen, "%s: %s", g->root, strerror(errno));
+		rc = seterr(err, errlen, "%s: %s", g->root, strerror(errno));
 	fclose(fp);
 	free(line);
 	return rc;
@@ -833,11 +817,11 @@ gt_load(struct gt *g, const char *spec, char *err, size_t errlen)
 		    strncmp(spec, kinds[i].name, (size_t)(colon - spec)) == 0)
 			break;
 	if (colon == NULL || i == sizeof kinds / sizeof kinds[0])
-		return gt_fail(err, errlen, "unknown ground-truth kind '%.*s' "
+		return seterr(err, errlen, "unknown ground-truth kind '%.*s' "
 		    "(mvtec, dagm, dagm07, masks, boxes)", colon ?
 		    (int)(colon - spec) : (int)strlen(spec), spec);
 	if (colon[1] == '\0')
-		return gt_fail(err, errlen, "ground truth '%s' names no path",
+		return seterr(err, errlen, "ground truth '%s' names no path",
 		    spec);
 	g->kind = kinds[i].kind;
 	if ((g->root = strdup(colon + 1)) == NULL)
@@ -944,10 +928,10 @@ gt_mask(const struct gt_item *it, int w, int h, unsigned char *mask,
 	if (it->mask == NULL)
 		return 0;
 	if (img_load_gray(&m, it->mask, ierr, sizeof ierr) == -1)
-		return gt_fail(err, errlen, "cannot load mask '%s': %s",
+		return seterr(err, errlen, "cannot load mask '%s': %s",
 		    it->mask, ierr);
 	if (m.w != w || m.h != h) {
-		gt_fail(err, errlen, "mask '%s' is %dx%d, the map %dx%d",
+		seterr(err, errlen, "mask '%s' is %dx%d, the map %dx%d",
 		    it->mask, m.w, m.h, w, h);
 		img_free(&m);
 		return -1;

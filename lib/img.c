@@ -24,7 +24,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +36,7 @@
 #include "crc32.h"
 #include "img.h"
 #include "safeout.h"
+#include "util.h"
 
 /* Rec. 601 luma weights. */
 #define KR 0.299f
@@ -52,22 +52,6 @@ struct src {
 	int short_read;	/* stb asked for bytes the file does not have */
 	int at_end;	/* a read came back short: stb is at the end */
 };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /*
  * stb's read callback.  The first read after a rewind is always stb
@@ -124,7 +108,7 @@ src_rewind(struct src *s, char *err, size_t errlen)
 	s->short_read = 0;
 	s->at_end = 0;
 	if (fseek(s->f, 0, SEEK_SET) == -1)
-		return fail(err, errlen, "cannot seek: %s", strerror(errno));
+		return seterr(err, errlen, "cannot seek: %s", strerror(errno));
 	return 0;
 }
 
@@ -161,12 +145,12 @@ static int
 check_size(long w, long h, char *err, size_t errlen)
 {
 	if (w <= 0 || h <= 0)
-		return fail(err, errlen, "bad image size %ldx%ld", w, h);
+		return seterr(err, errlen, "bad image size %ldx%ld", w, h);
 	if (w > IMG_MAX_SIDE || h > IMG_MAX_SIDE)
-		return fail(err, errlen, "image is %ldx%ld (max side %d)", w, h,
+		return seterr(err, errlen, "image is %ldx%ld (max side %d)", w, h,
 		    IMG_MAX_SIDE);
 	if (w * h > IMG_MAX_PIXELS)	/* both <= 65535: no overflow */
-		return fail(err, errlen, "image is %ldx%ld (max %ld pixels)",
+		return seterr(err, errlen, "image is %ldx%ld (max %ld pixels)",
 		    w, h, (long)IMG_MAX_PIXELS);
 	return 0;
 }
@@ -185,26 +169,26 @@ png_walk(FILE *f, int full, long *w, long *h, char *err, size_t errlen)
 	int i, first = 1;
 
 	if (fseek(f, 8, SEEK_SET) == -1)
-		return fail(err, errlen, "cannot seek: %s", strerror(errno));
+		return seterr(err, errlen, "cannot seek: %s", strerror(errno));
 	do {
 		if (fread(head, 1, 8, f) != 8)
-			return fail(err, errlen, "truncated PNG file");
+			return seterr(err, errlen, "truncated PNG file");
 		len = be32(head);
 		for (i = 4; i < 8; i++)
 			if (!(head[i] >= 'A' && head[i] <= 'Z') &&
 			    !(head[i] >= 'a' && head[i] <= 'z'))
-				return fail(err, errlen,
+				return seterr(err, errlen,
 				    "corrupt PNG: bad chunk type");
 		if (len > 0x7fffffffu)
-			return fail(err, errlen,
+			return seterr(err, errlen,
 			    "corrupt PNG: bad chunk length");
 		if (first && (len != 13 || memcmp(head + 4, "IHDR", 4) != 0))
-			return fail(err, errlen, "corrupt PNG: no IHDR first");
+			return seterr(err, errlen, "corrupt PNG: no IHDR first");
 		crc = crc32_update(0, head + 4, 4);
 		while (len > 0) {
 			k = len < sizeof b ? len : sizeof b;
 			if (fread(b, 1, k, f) != k)
-				return fail(err, errlen, "truncated PNG file");
+				return seterr(err, errlen, "truncated PNG file");
 			crc = crc32_update(crc, b, k);
 			len -= (uint32_t)k;
 		}
@@ -214,9 +198,9 @@ png_walk(FILE *f, int full, long *w, long *h, char *err, size_t errlen)
 			first = 0;
 		}
 		if (fread(b, 1, 4, f) != 4)
-			return fail(err, errlen, "truncated PNG file");
+			return seterr(err, errlen, "truncated PNG file");
 		if (be32(b) != crc)
-			return fail(err, errlen, "corrupt PNG: bad CRC in %.4s "
+			return seterr(err, errlen, "corrupt PNG: bad CRC in %.4s "
 			    "chunk", (const char *)head + 4);
 	} while (full && memcmp(head + 4, "IEND", 4) != 0);
 	return 0;
@@ -238,17 +222,17 @@ probe(struct src *s, const char *path, int *w, int *h, int *n, char *err,
 
 	memset(s, 0, sizeof *s);
 	if ((s->f = fopen(path, "rb")) == NULL)
-		return fail(err, errlen, "%s", strerror(errno));
+		return seterr(err, errlen, "%s", strerror(errno));
 	if (fstat(fileno(s->f), &st) == -1) {
-		fail(err, errlen, "%s", strerror(errno));
+		seterr(err, errlen, "%s", strerror(errno));
 		goto bad;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		fail(err, errlen, "%s", strerror(EISDIR));
+		seterr(err, errlen, "%s", strerror(EISDIR));
 		goto bad;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size == 0) {
-		fail(err, errlen, "empty file");
+		seterr(err, errlen, "empty file");
 		goto bad;
 	}
 	s->fmt = sniff(magic, fread(magic, 1, sizeof magic, s->f));
@@ -261,16 +245,16 @@ probe(struct src *s, const char *path, int *w, int *h, int *n, char *err,
 		goto bad;
 	if (!stbi_info_from_callbacks(&src_io, s, w, h, n)) {
 		if (s->fmt == NULL)
-			fail(err, errlen, "unknown image type");
+			seterr(err, errlen, "unknown image type");
 		else if (s->short_read)
-			fail(err, errlen, "truncated %s file", what);
+			seterr(err, errlen, "truncated %s file", what);
 		else
-			fail(err, errlen, "corrupt or unsupported %s header",
+			seterr(err, errlen, "corrupt or unsupported %s header",
 			    what);
 		goto bad;
 	}
 	if (s->short_read) {
-		fail(err, errlen, "truncated %s file", what);
+		seterr(err, errlen, "truncated %s file", what);
 		goto bad;
 	}
 	if (*h < 0)	/* stb's BMP info: a top-down image's height */
@@ -374,14 +358,14 @@ alloc_planes(struct img *im, int w, int h, int c, int zero, char *err,
 
 	memset(im, 0, sizeof *im);
 	if (c != 1 && c != 3)
-		return fail(err, errlen, "bad channel count %d (1 or 3)", c);
+		return seterr(err, errlen, "bad channel count %d (1 or 3)", c);
 	if (check_size(w, h, err, errlen) == -1)
 		return -1;
 	n = (size_t)w * (size_t)h * (size_t)c;
 	im->data = zero ? calloc(n, sizeof *im->data) :
 	    malloc(n * sizeof *im->data);
 	if (im->data == NULL)
-		return fail(err, errlen, "out of memory");
+		return seterr(err, errlen, "out of memory");
 	im->w = w;
 	im->h = h;
 	im->c = c;
@@ -412,7 +396,7 @@ img_load(struct img *im, const char *path, int c, char *err, size_t errlen)
 
 	memset(im, 0, sizeof *im);
 	if (c != 1 && c != 3)
-		return fail(err, errlen, "bad channel count %d (1 or 3)", c);
+		return seterr(err, errlen, "bad channel count %d (1 or 3)", c);
 	if (probe(&s, path, &w, &h, &n, err, errlen) == -1)
 		return -1;
 	what = s.fmt != NULL ? s.fmt : "image";
@@ -429,20 +413,20 @@ img_load(struct img *im, const char *path, int c, char *err, size_t errlen)
 	else
 		px = stbi_load_from_callbacks(&src_io, &s, &w, &h, &n, 0);
 	if (s.short_read) {
-		fail(err, errlen, "truncated %s file", what);
+		seterr(err, errlen, "truncated %s file", what);
 		goto out;
 	}
 	if (px == NULL) {
 		why = stbi_failure_reason();
 		if (why != NULL && strcmp(why, "outofmem") == 0)
-			fail(err, errlen, "out of memory");
+			seterr(err, errlen, "out of memory");
 		else
-			fail(err, errlen, "corrupt or unsupported %s (%s)",
+			seterr(err, errlen, "corrupt or unsupported %s (%s)",
 			    what, why != NULL ? why : "no reason given");
 		goto out;
 	}
 	if (n < 1 || n > 4) {
-		fail(err, errlen, "%s has %d channels", what, n);
+		seterr(err, errlen, "%s has %d channels", what, n);
 		goto out;
 	}
 	/* stb's sizes from the data, checked again before our allocation */
@@ -494,12 +478,12 @@ img_save_png(const char *path, const struct img *im, char *err,
 	int ch, ok;
 
 	if (im->data == NULL || (im->c != 1 && im->c != 3))
-		return fail(err, errlen, "no image to save");
+		return seterr(err, errlen, "no image to save");
 	if (check_size(im->w, im->h, err, errlen) == -1)
 		return -1;
 	npix = (size_t)im->w * im->h;
 	if ((buf = malloc(npix * im->c)) == NULL)
-		return fail(err, errlen, "out of memory");
+		return seterr(err, errlen, "out of memory");
 	for (ch = 0; ch < im->c; ch++)
 		for (i = 0; i < npix; i++)
 			buf[i * im->c + ch] = to8(im->data[ch * npix + i]);
@@ -512,7 +496,7 @@ img_save_png(const char *path, const struct img *im, char *err,
 	free(buf);
 	if (!ok) {
 		safeout_abort(&so);
-		return fail(err, errlen, "out of memory");
+		return seterr(err, errlen, "out of memory");
 	}
 	return safeout_commit(&so, err, errlen);
 }

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,23 +16,9 @@
 #include <unistd.h>
 
 #include "modeldir.h"
+#include "util.h"
 
 #define NEWTAG ".new-"
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* The directory holding path, malloc'd. */
 static char *
@@ -94,16 +79,16 @@ mdir_begin(struct mdir *d, const char *path, char *err, size_t errlen)
 	while (n > 1 && path[n - 1] == '/')
 		n--;
 	if (n == 0)
-		return fail(err, errlen, "empty model directory name");
+		return seterr(err, errlen, "empty model directory name");
 	d->path = strndup(path, n);
 	d->tmp = malloc(n + sizeof NEWTAG + 6);
 	if (d->path == NULL || d->tmp == NULL) {
 		mdir_abort(d);
-		return fail(err, errlen, "out of memory");
+		return seterr(err, errlen, "out of memory");
 	}
 	snprintf(d->tmp, n + sizeof NEWTAG + 6, "%s" NEWTAG "XXXXXX", d->path);
 	if (mkdtemp(d->tmp) == NULL) {
-		fail(err, errlen, "cannot create '%s" NEWTAG "XXXXXX': %s",
+		seterr(err, errlen, "cannot create '%s" NEWTAG "XXXXXX': %s",
 		    d->path, strerror(errno));
 		free(d->tmp);
 		d->tmp = NULL;
@@ -172,16 +157,16 @@ mdir_carry(struct mdir *d, const char *suffix, char *err, size_t errlen)
 	DIR *dd;
 
 	if ((from = open(d->path, O_RDONLY | O_DIRECTORY)) == -1)
-		return errno == ENOENT ? 0 : fail(err, errlen, "%s: %s",
+		return errno == ENOENT ? 0 : seterr(err, errlen, "%s: %s",
 		    d->path, strerror(errno));
 	if ((to = open(d->tmp, O_RDONLY | O_DIRECTORY)) == -1) {
 		close(from);
-		return fail(err, errlen, "%s: %s", d->tmp, strerror(errno));
+		return seterr(err, errlen, "%s: %s", d->tmp, strerror(errno));
 	}
 	if ((dd = fdopendir(from)) == NULL) {
 		close(from);
 		close(to);
-		return fail(err, errlen, "%s: %s", d->path, strerror(errno));
+		return seterr(err, errlen, "%s: %s", d->path, strerror(errno));
 	}
 	while ((e = readdir(dd)) != NULL) {
 		nl = strlen(e->d_name);
@@ -192,7 +177,7 @@ mdir_carry(struct mdir *d, const char *suffix, char *err, size_t errlen)
 			continue;
 		if (linkat(from, e->d_name, to, e->d_name, 0) == -1 &&
 		    copy_file(from, to, e->d_name) == -1) {
-			fail(err, errlen, "carrying '%s' over: %s", e->d_name,
+			seterr(err, errlen, "carrying '%s' over: %s", e->d_name,
 			    strerror(errno));
 			n = -1;
 			break;
@@ -247,11 +232,11 @@ mdir_commit(struct mdir *d, char *err, size_t errlen)
 
 	if (parent == NULL || (cp = strdup(d->path)) == NULL) {
 		free(parent);
-		return fail(err, errlen, "out of memory");
+		return seterr(err, errlen, "out of memory");
 	}
 	base = basename(cp);
 	if (fsync_dir(d->tmp) == -1) {
-		fail(err, errlen, "%s: %s", d->tmp, strerror(errno));
+		seterr(err, errlen, "%s: %s", d->tmp, strerror(errno));
 		goto bad;
 	}
 #ifdef RENAME_EXCHANGE
@@ -259,7 +244,7 @@ mdir_commit(struct mdir *d, char *err, size_t errlen)
 	if (r == 0)
 		swapped = 1;
 	else if (errno != ENOENT && errno != EINVAL && errno != ENOSYS) {
-		fail(err, errlen, "%s: %s", d->path, strerror(errno));
+		seterr(err, errlen, "%s: %s", d->path, strerror(errno));
 		goto bad;
 	}
 #endif
@@ -268,18 +253,18 @@ mdir_commit(struct mdir *d, char *err, size_t errlen)
 		size_t n = strlen(d->path) + 16;
 
 		if ((aside = malloc(n)) == NULL) {
-			fail(err, errlen, "out of memory");
+			seterr(err, errlen, "out of memory");
 			goto bad;
 		}
 		snprintf(aside, n, "%s.old-XXXXXX", d->path);
 		if (mkdtemp(aside) == NULL || rename(d->path, aside) == -1) {
-			fail(err, errlen, "%s: %s", d->path, strerror(errno));
+			seterr(err, errlen, "%s: %s", d->path, strerror(errno));
 			rmdir(aside);
 			goto bad;
 		}
 	}
 	if (!swapped && rename(d->tmp, d->path) == -1) {
-		fail(err, errlen, "%s: %s", d->path, strerror(errno));
+		seterr(err, errlen, "%s: %s", d->path, strerror(errno));
 		if (aside != NULL)
 			rename(aside, d->path);	/* put it back */
 		goto bad;

@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,25 +23,10 @@
 
 #include "pfm.h"
 #include "safeout.h"
+#include "util.h"
 
 #define PFM_MAX_HEADER 256	/* bytes of whitespace and tokens */
 #define CHUNK 1024		/* pixels per read or write */
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static int
 is_space(int ch)
@@ -82,7 +66,7 @@ header(FILE *f, struct pfm_reader *r, char *err, size_t errlen)
 
 	if (getc(f) != 'P' || ((ch = getc(f)) != 'F' && ch != 'f') ||
 	    !is_space(getc(f)))
-		return fail(err, errlen, "not a PFM file");
+		return seterr(err, errlen, "not a PFM file");
 	r->c = ch == 'F' ? 3 : 1;
 	for (i = 0; i < 3; i++) {
 		do {
@@ -91,10 +75,10 @@ header(FILE *f, struct pfm_reader *r, char *err, size_t errlen)
 		} while (is_space(ch) && used < PFM_MAX_HEADER);
 		for (k = 0; ch != EOF && !is_space(ch); k++) {
 			if (k == (int)sizeof tok[i] - 1)
-				return fail(err, errlen, "bad PFM %s (too "
+				return seterr(err, errlen, "bad PFM %s (too "
 				    "long)", what[i]);
 			if (ch < 0x21 || ch > 0x7e)
-				return fail(err, errlen, "bad PFM %s (not "
+				return seterr(err, errlen, "bad PFM %s (not "
 				    "text)", what[i]);
 			tok[i][k] = (char)ch;
 			ch = getc(f);
@@ -102,27 +86,27 @@ header(FILE *f, struct pfm_reader *r, char *err, size_t errlen)
 		}
 		tok[i][k] = '\0';
 		if (ch == EOF)
-			return fail(err, errlen, "truncated PFM header");
+			return seterr(err, errlen, "truncated PFM header");
 		if (used >= PFM_MAX_HEADER)
-			return fail(err, errlen, "bad PFM header (too long)");
+			return seterr(err, errlen, "bad PFM header (too long)");
 	}
 	/* ch, the one whitespace byte after the scale, is consumed */
 	for (i = 0; i < 2; i++)
 		if ((side[i] = parse_side(tok[i])) == -1)
-			return fail(err, errlen, "bad PFM %s '%s'", what[i],
+			return seterr(err, errlen, "bad PFM %s '%s'", what[i],
 			    tok[i]);
 	errno = 0;
 	scale = strtod(tok[2], &end);
 	if (*end != '\0' || errno != 0 || !isfinite(scale) || scale == 0.0)
-		return fail(err, errlen, "bad PFM scale '%s'", tok[2]);
+		return seterr(err, errlen, "bad PFM scale '%s'", tok[2]);
 	if (side[0] == 0 || side[1] == 0)
-		return fail(err, errlen, "bad map size %ldx%ld", side[0],
+		return seterr(err, errlen, "bad map size %ldx%ld", side[0],
 		    side[1]);
 	if (side[0] > IMG_MAX_SIDE || side[1] > IMG_MAX_SIDE)
-		return fail(err, errlen, "map is %ldx%ld (max side %d)",
+		return seterr(err, errlen, "map is %ldx%ld (max side %d)",
 		    side[0], side[1], IMG_MAX_SIDE);
 	if (side[0] * side[1] > IMG_MAX_PIXELS)
-		return fail(err, errlen, "map is %ldx%ld (max %ld pixels)",
+		return seterr(err, errlen, "map is %ldx%ld (max %ld pixels)",
 		    side[0], side[1], (long)IMG_MAX_PIXELS);
 	r->w = (int)side[0];
 	r->h = (int)side[1];
@@ -151,17 +135,17 @@ open_map(struct pfm_reader *r, const char *path, char *err, size_t errlen)
 
 	memset(r, 0, sizeof *r);
 	if ((r->f = fopen(path, "rb")) == NULL)
-		return fail(err, errlen, "%s", strerror(errno));
+		return seterr(err, errlen, "%s", strerror(errno));
 	if (fstat(fileno(r->f), &st) == -1) {
-		fail(err, errlen, "%s", strerror(errno));
+		seterr(err, errlen, "%s", strerror(errno));
 		goto bad;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		fail(err, errlen, "%s", strerror(EISDIR));
+		seterr(err, errlen, "%s", strerror(EISDIR));
 		goto bad;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size == 0) {
-		fail(err, errlen, "empty file");
+		seterr(err, errlen, "empty file");
 		goto bad;
 	}
 	if (header(r->f, r, err, errlen) == -1)
@@ -170,12 +154,12 @@ open_map(struct pfm_reader *r, const char *path, char *err, size_t errlen)
 		have = st.st_size - (off_t)r->data_offset;
 		want = data_bytes(r);
 		if (have < want) {
-			fail(err, errlen, "truncated PFM file (%lld of %lld "
+			seterr(err, errlen, "truncated PFM file (%lld of %lld "
 			    "data bytes)", (long long)have, (long long)want);
 			goto bad;
 		}
 		if (have > want) {
-			fail(err, errlen, "%lld bytes after the PFM data",
+			seterr(err, errlen, "%lld bytes after the PFM data",
 			    (long long)(have - want));
 			goto bad;
 		}
@@ -234,14 +218,14 @@ read_row(struct pfm_reader *r, int y, float *dst, size_t stride, char *err,
 		n = (size_t)(r->w - x0 < CHUNK ? r->w - x0 : CHUNK);
 		want = n * (size_t)r->c * sizeof(float);
 		if (fread(buf, 1, want, r->f) != want)
-			return ferror(r->f) ? fail(err, errlen, "%s",
-			    strerror(errno)) : fail(err, errlen,
+			return ferror(r->f) ? seterr(err, errlen, "%s",
+			    strerror(errno)) : seterr(err, errlen,
 			    "truncated PFM file");
 		for (p = buf, x = x0; x < x0 + (int)n; x++)
 			for (k = 0; k < r->c; k++, p += sizeof(float)) {
 				v = get_float(p, r->big_endian);
 				if (!isfinite(v))
-					return fail(err, errlen, "non-finite "
+					return seterr(err, errlen, "non-finite "
 					    "value at (%d, %d)", x, y);
 				dst[k * stride + (size_t)x] = v;
 			}
@@ -267,7 +251,7 @@ pfm_read(const char *path, struct img *im, char *err, size_t errlen)
 		    errlen) == -1)
 			goto bad;
 	if (getc(r.f) != EOF) {	/* not a regular file: checked now */
-		fail(err, errlen, "bytes after the PFM data");
+		seterr(err, errlen, "bytes after the PFM data");
 		goto bad;
 	}
 	pfm_close(&r);
@@ -290,12 +274,12 @@ pfm_row(struct pfm_reader *r, int y, float *row, char *err, size_t errlen)
 	off_t at;
 
 	if (y < 0 || y >= r->h)
-		return fail(err, errlen, "row %d out of range (0..%d)", y,
+		return seterr(err, errlen, "row %d out of range (0..%d)", y,
 		    r->h - 1);
 	at = (off_t)r->data_offset +
 	    (off_t)(r->h - 1 - y) * r->w * r->c * (off_t)sizeof(float);
 	if (fseeko(r->f, at, SEEK_SET) == -1)
-		return fail(err, errlen, "cannot seek: %s", strerror(errno));
+		return seterr(err, errlen, "cannot seek: %s", strerror(errno));
 	return read_row(r, y, row, (size_t)r->w, err, errlen);
 }
 
@@ -316,14 +300,14 @@ pfm_write(const char *path, const struct img *im, char *err, size_t errlen)
 	int x0, x, y, k;
 
 	if (im->data == NULL || (im->c != 1 && im->c != 3))
-		return fail(err, errlen, "no map to write");
+		return seterr(err, errlen, "no map to write");
 	if (im->w <= 0 || im->h <= 0 || im->w > IMG_MAX_SIDE ||
 	    im->h > IMG_MAX_SIDE || (long)im->w * im->h > IMG_MAX_PIXELS)
-		return fail(err, errlen, "bad map size %dx%d", im->w, im->h);
+		return seterr(err, errlen, "bad map size %dx%d", im->w, im->h);
 	plane = (size_t)im->w * im->h;
 	for (i = 0; i < plane * im->c; i++)
 		if (!isfinite(im->data[i]))
-			return fail(err, errlen, "non-finite value at (%d, %d)",
+			return seterr(err, errlen, "non-finite value at (%d, %d)",
 			    (int)(i % plane % im->w), (int)(i % plane / im->w));
 	if (safeout_open(&so, path, 0, err, errlen) == -1)
 		return -1;

@@ -15,7 +15,6 @@
 #define _GNU_SOURCE	/* fopencookie */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,27 +23,12 @@
 #include <unistd.h>
 
 #include "safeout.h"
+#include "util.h"
 
 struct safeout_sink {
 	int fd;		/* the temporary file; -1 once closed */
 	int err;	/* errno of the first failed write or close, or 0 */
 };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* fopencookie write: all of buf, or 0 with the errno kept. */
 static ssize_t
@@ -144,12 +128,12 @@ safeout_open(struct safeout *so, const char *path, int sync, char *err,
 	so->sink = malloc(sizeof *so->sink);
 	if (so->path == NULL || so->tmp == NULL || so->sink == NULL) {
 		clear(so);
-		return fail(err, errlen, "writing '%s': %s", path,
+		return seterr(err, errlen, "writing '%s': %s", path,
 		    strerror(ENOMEM));
 	}
 	if (n == 0 || path[n - 1] == '/') {
 		clear(so);
-		return fail(err, errlen, "writing '%s': %s", path,
+		return seterr(err, errlen, "writing '%s': %s", path,
 		    strerror(n == 0 ? ENOENT : EISDIR));
 	}
 	memcpy(so->path, path, n + 1);
@@ -159,7 +143,7 @@ safeout_open(struct safeout *so, const char *path, int sync, char *err,
 	if ((so->sink->fd = mkstemp(so->tmp)) == -1) {
 		e = errno;
 		clear(so);
-		return fail(err, errlen, "writing '%s': %s", path,
+		return seterr(err, errlen, "writing '%s': %s", path,
 		    strerror(e));
 	}
 	if (fchmod(so->sink->fd, 0666 & ~get_umask()) == -1 ||
@@ -168,7 +152,7 @@ safeout_open(struct safeout *so, const char *path, int sync, char *err,
 		close(so->sink->fd);
 		unlink(so->tmp);
 		clear(so);
-		return fail(err, errlen, "writing '%s': %s", path,
+		return seterr(err, errlen, "writing '%s': %s", path,
 		    strerror(e));
 	}
 	return 0;
@@ -224,7 +208,7 @@ safeout_commit(struct safeout *so, char *err, size_t errlen)
 	if (e != 0) {
 		if (!renamed)
 			unlink(so->tmp);
-		fail(err, errlen, "writing '%s': %s", so->path, strerror(e));
+		seterr(err, errlen, "writing '%s': %s", so->path, strerror(e));
 	}
 	clear(so);
 	return e == 0 ? 0 : -1;

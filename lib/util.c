@@ -29,6 +29,19 @@ sanitize_text(char *dst, size_t dstlen, const char *src)
 	dst[i] = '\0';
 }
 
+int
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
 static void
 vreport(const char *fmt, va_list ap)
 {

@@ -47,6 +47,14 @@ long parse_long(const char *opt, const char *s, long min, long max);
 double parse_double(const char *opt, const char *s, double min, double max);
 
 /*
+ * Fill a caller's error buffer (err may be NULL, errlen 0) and return -1,
+ * so library code can write `return seterr(err, errlen, "...", ...)`.
+ * Prints nothing: the library error convention of CONVENTIONS section 11.
+ */
+int seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
  * Copy src into dst (size dstlen, NUL-terminated), replacing control
  * characters by '?', so echoed input cannot garble a terminal or a log.
  */

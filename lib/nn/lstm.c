@@ -7,7 +7,6 @@
  * (llm.c does the same per op; Graves 2012, ch. 4, gives the equations).
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,20 +17,7 @@
 #include "nn/gemm.h"
 #include "nn/lstm.h"
 #include "nn/simd.h"
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "util.h"
 
 /* splitmix64 (Steele, Lea and Flood 2014): seeds to uniform floats. */
 static float
