@@ -39,7 +39,7 @@ suite() {	# name command...
 variant() {
 	bindir=bin
 	[ "$1" = san ] && bindir=build/san/bin
-	for t in build/"$1"/test/*_test; do
+	for t in build/"$1"/test/*_test build/"$1"/test/nn/*_test; do
 		[ -x "$t" ] || continue
 		suite "$1.unit.$(basename "$t")" "$t"
 	done
