@@ -18,7 +18,7 @@
 #include <cjson/cJSON.h>
 #include <tesseract/capi.h>
 
-#include "img.h"	/* img_load_gray() */
+#include "img.h"	/* img_load() */
 #include "ndjson.h"	/* ndj_*, warnrec(), rec_set*() */
 #include "needle.h"	/* needle_load(): openQA needles */
 #include "ocrprep.h"	/* ocrprep_region(): clean and scale a region */
@@ -277,9 +277,8 @@ read_region(struct reader *rd, const struct setup *st, const struct ndj *in,
 
 	/* line, word and raw line modes: one line, neighbours cleaned off */
 	po.line = psm == 7 || psm == 8 || psm == 13;
-	if (ocrprep_region(p, rd->im.data, rd->im.w, rd->im.h,
-	    (size_t)rd->im.w, box[0], box[1], box[2], box[3], &po, err,
-	    sizeof err) == -1) {
+	if (ocrprep_region(p, &rd->im, box[0], box[1], box[2], box[3], &po,
+	    err, sizeof err) == -1) {
 		if (strstr(err, "memory") != NULL)
 			die(RC_SYS, "%s", err);
 		return badrec(in, "region '%s': %s", name, err);
@@ -369,7 +368,7 @@ load_screen(struct reader *rd, const struct ndj *in, const char *path)
 	img_free(&rd->im);
 	free(rd->path);
 	rd->path = NULL;
-	if (img_load_gray(&rd->im, path, err, sizeof err) == -1)
+	if (img_load(&rd->im, path, 3, err, sizeof err) == -1)
 		return badrec(in, "cannot load screen '%s': %s", path, err);
 	rd->path = xstrdup(path);
 	return 0;

@@ -38,12 +38,15 @@ grow(void *pp, size_t *cap, size_t n, size_t sz)
 }
 
 float
-ocrprep_otsu(const float *v, size_t n, float lo, float hi)
+ocrprep_otsu(const float *v, size_t n, float lo, float hi, double *sep)
 {
-	double hist[256] = { 0 }, sum = 0, sumb = 0, wb = 0, best = -1;
+	double hist[256] = { 0 }, sum = 0, sum2 = 0, sumb = 0, wb = 0;
+	double best = -1, var;
 	size_t i;
 	int k, t0 = 0, t1 = 0;
 
+	if (sep != NULL)
+		*sep = 0;
 	if (!(hi > lo) || n == 0)
 		return lo;
 	for (i = 0; i < n; i++) {
@@ -51,8 +54,10 @@ ocrprep_otsu(const float *v, size_t n, float lo, float hi)
 
 		hist[b < 0 ? 0 : b > 255 ? 255 : b]++;
 	}
-	for (k = 0; k < 256; k++)
+	for (k = 0; k < 256; k++) {
 		sum += k * hist[k];
+		sum2 += (double)k * k * hist[k];
+	}
 	for (k = 0; k < 255; k++) {
 		double wf, mb, mf, between;
 
@@ -71,8 +76,68 @@ ocrprep_otsu(const float *v, size_t n, float lo, float hi)
 			t1 = k;		/* a plateau: empty bins between */
 		}
 	}
+	/* between-class over total variance, both n^2 times too large */
+	var = n * sum2 - sum * sum;
+	if (sep != NULL && best > 0 && var > 0)
+		*sep = best / var < 1 ? best / var : 1;
 	/* the split lies in the middle of the best splits' range */
 	return lo + (hi - lo) * ((t0 + t1) / 2.0f + 0.5f) / 255;
+}
+
+/* The smallest and largest of n values into lo and hi (1 and 0 if none). */
+static void
+range(const float *v, size_t n, float *lo, float *hi)
+{
+	size_t i;
+
+	*lo = 1;
+	*hi = 0;
+	for (i = 0; i < n; i++) {
+		*lo = v[i] < *lo ? v[i] : *lo;
+		*hi = v[i] > *hi ? v[i] : *hi;
+	}
+}
+
+/*
+ * Step 1: the clipped region's grey into f (n = cw x ch floats at
+ * (x0, y0)), from a grey screen as it is, from a colour one as luma or
+ * channel mean, whichever Otsu's split explains better; tmp holds n
+ * floats.  Returns the grey chosen.
+ */
+static enum ocrprep_grey
+crop_grey(const struct img *im, int x0, int y0, int cw, int ch, float *f,
+    float *tmp)
+{
+	const size_t plane = (size_t)im->w * (size_t)im->h;
+	const size_t n = (size_t)cw * (size_t)ch;
+	float lo[2], hi[2];
+	double sep[2];
+	int x, y;
+
+	for (y = 0; y < ch; y++) {
+		const float *r = im->data + (size_t)(y0 + y) * im->w + x0;
+		const float *g = r + plane, *b = g + plane;
+		float *fl = f + (size_t)y * cw, *fm = tmp + (size_t)y * cw;
+
+		if (im->c == 1) {
+			memcpy(fl, r, (size_t)cw * sizeof *fl);
+			continue;
+		}
+		for (x = 0; x < cw; x++) {
+			fl[x] = 0.299f * r[x] + 0.587f * g[x] + 0.114f * b[x];
+			fm[x] = (r[x] + g[x] + b[x]) / 3;
+		}
+	}
+	if (im->c == 1)
+		return OCRPREP_LUMA;
+	range(f, n, &lo[0], &hi[0]);
+	range(tmp, n, &lo[1], &hi[1]);
+	ocrprep_otsu(f, n, lo[0], hi[0], &sep[0]);
+	ocrprep_otsu(tmp, n, lo[1], hi[1], &sep[1]);
+	if (sep[1] <= sep[0])
+		return OCRPREP_LUMA;
+	memcpy(f, tmp, n * sizeof *f);
+	return OCRPREP_MEAN;
 }
 
 /*
@@ -203,15 +268,15 @@ keep_line(float *f, int w, int h, float t, float bg, float *rows)
 }
 
 int
-ocrprep_region(struct ocrprep *p, const float *grey, int w, int h,
-    size_t stride, int rx, int ry, int rw, int rh,
-    const struct ocrprep_opts *o, char *err, size_t errlen)
+ocrprep_region(struct ocrprep *p, const struct img *im, int rx, int ry,
+    int rw, int rh, const struct ocrprep_opts *o, char *err, size_t errlen)
 {
+	const int w = im->w, h = im->h;
 	int x0 = rx > 0 ? rx : 0, y0 = ry > 0 ? ry : 0;
 	int x1 = rx + rw < w ? rx + rw : w, y1 = ry + rh < h ? ry + rh : h;
 	int cw, ch, ow, oh, x, y, b = o->border;
 	size_t n, i, nc;
-	float lo = 1, hi = 0, t;
+	float lo, hi, t;
 	double s, bg = 0, ink = 0;
 
 	if (x1 <= x0 || y1 <= y0) {
@@ -223,23 +288,17 @@ ocrprep_region(struct ocrprep *p, const float *grey, int w, int h,
 	ch = y1 - y0;
 	n = (size_t)cw * ch;
 	if (grow(&p->f, &p->fcap, n, sizeof *p->f) ||
-	    grow(&p->g, &p->gcap, (size_t)ch, sizeof *p->g))
+	    grow(&p->g, &p->gcap, n, sizeof *p->g))	/* n >= ch */
 		goto nomem;
-	for (y = 0; y < ch; y++)
-		for (x = 0; x < cw; x++) {
-			float v = grey[(size_t)(y0 + y) * stride + x0 + x];
-
-			p->f[(size_t)y * cw + x] = v;
-			lo = v < lo ? v : lo;
-			hi = v > hi ? v : hi;
-		}
+	p->grey = crop_grey(im, x0, y0, cw, ch, p->f, p->g);
+	range(p->f, n, &lo, &hi);
 	p->ox = x0;
 	p->oy = y0;
 	p->rw = cw;
 	p->rh = ch;
 	p->border = b;
 	p->blank = hi - lo < 0.04f;
-	t = ocrprep_otsu(p->f, n, lo, hi);
+	t = ocrprep_otsu(p->f, n, lo, hi, NULL);
 	for (i = 0, nc = 0; i < n; i++)
 		nc += p->f[i] < t;
 	p->inverted = o->invert == OCRPREP_AUTO ? 2 * nc > n : o->invert;
