@@ -12,6 +12,7 @@
 #include "nn/gemm.h"
 #include "series.h"
 #include "test.h"
+#include "bench.h"
 
 static int
 quiet(void *ctx, const char *file, long line, const char *msg)
@@ -36,24 +37,6 @@ train_len(const struct series *s)
 		if (s->filled[t])
 			return t;
 	return s->n - 18;
-}
-
-/* Wall-clock or this process's CPU seconds. */
-static double
-now(clockid_t c)
-{
-	struct timespec ts;
-
-	clock_gettime(c, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int
-cmpd(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 int
@@ -82,8 +65,8 @@ main(void)
 	}
 	nn_blas_set_threads(1);
 	for (r = 0; r < 3; r++) {
-		t[r] = now(CLOCK_MONOTONIC);
-		c[r] = now(CLOCK_PROCESS_CPUTIME_ID);
+		t[r] = bench_seconds(CLOCK_MONOTONIC);
+		c[r] = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
 		for (i = 0; i < set.ns; i++) {
 			size_t n = train_len(&set.s[i]);
 
@@ -96,11 +79,11 @@ main(void)
 			sum += fc[17];
 			npts += r == 0 ? n : 0;
 		}
-		t[r] = now(CLOCK_MONOTONIC) - t[r];
-		c[r] = now(CLOCK_PROCESS_CPUTIME_ID) - c[r];
+		t[r] = bench_seconds(CLOCK_MONOTONIC) - t[r];
+		c[r] = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c[r];
 	}
-	qsort(t, 3, sizeof t[0], cmpd);
-	qsort(c, 3, sizeof c[0], cmpd);
+	qsort(t, 3, sizeof t[0], bench_cmp_double);
+	qsort(c, 3, sizeof c[0], bench_cmp_double);
 	printf("arima_bench: auto-ARIMA (seasonal test, KPSS, 18-model CSS "
 	    "search, ML refit) + 18-step forecast\n");
 	printf("  %zu M3 monthly series, %.0f points each on average; "

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cc.h"
+#include "bench.h"
 
 #define W 2048
 #define H 2048
@@ -28,23 +29,6 @@ rnd(void)
 	return (uint32_t)(rng >> 32);
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int
-dcmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Median seconds of REPS labellings. */
 static double
 run(struct cc *c, const unsigned char *m, const float *v, int conn)
@@ -53,14 +37,14 @@ run(struct cc *c, const unsigned char *m, const float *v, int conn)
 	int i;
 
 	for (i = 0; i < REPS; i++) {
-		t0 = now();
+		t0 = bench_seconds(CLOCK_MONOTONIC);
 		if (cc_label(c, m, W, v, W, W, H, conn, 1) == -1) {
 			fprintf(stderr, "cc_bench: out of memory\n");
 			exit(1);
 		}
-		t[i] = now() - t0;
+		t[i] = bench_seconds(CLOCK_MONOTONIC) - t0;
 	}
-	qsort(t, REPS, sizeof *t, dcmp);
+	qsort(t, REPS, sizeof *t, bench_cmp_double);
 	return t[REPS / 2];
 }
 

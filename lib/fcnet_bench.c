@@ -13,6 +13,7 @@
 #include "nn/gemm.h"
 #include "series.h"
 #include "test.h"
+#include "bench.h"
 
 #define NPTS 120
 #define NSER 40
@@ -23,24 +24,6 @@ stop(void *ctx, const char *file, long line, const char *msg)
 	(void)ctx;
 	fprintf(stderr, "%s:%ld: %s\n", file, line, msg);
 	return -1;
-}
-
-/* Wall-clock or this process's CPU seconds. */
-static double
-now(clockid_t c)
-{
-	struct timespec ts;
-
-	clock_gettime(c, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int
-cmpd(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 int
@@ -82,8 +65,8 @@ main(void)
 	cfg.horizon = 18;
 	cfg.val = -1;		/* all 100 epochs */
 	for (r = 0; r < 3; r++) {
-		t[r] = now(CLOCK_MONOTONIC);
-		c[r] = now(CLOCK_PROCESS_CPUTIME_ID);
+		t[r] = bench_seconds(CLOCK_MONOTONIC);
+		c[r] = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
 		for (j = 0; j < nuse; j++) {
 			if (fc_train(&m, &cfg, use[j], NULL, NPTS, NULL, NPTS,
 			    0, 0, 0, &w, err, sizeof err) == -1 ||
@@ -95,11 +78,11 @@ main(void)
 			sum += fc[17];
 			fc_free(&m);
 		}
-		t[r] = now(CLOCK_MONOTONIC) - t[r];
-		c[r] = now(CLOCK_PROCESS_CPUTIME_ID) - c[r];
+		t[r] = bench_seconds(CLOCK_MONOTONIC) - t[r];
+		c[r] = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c[r];
 	}
-	qsort(t, 3, sizeof t[0], cmpd);
-	qsort(c, 3, sizeof c[0], cmpd);
+	qsort(t, 3, sizeof t[0], bench_cmp_double);
+	qsort(c, 3, sizeof c[0], bench_cmp_double);
 	printf("fcnet_bench: LSTM hidden %d, %d layer, %d points, window %d, "
 	    "%d epochs, %d-step head: train + predict\n", cfg.hidden,
 	    cfg.layers, NPTS, cfg.window, cfg.epochs, cfg.horizon);

@@ -15,30 +15,14 @@
 
 #include "img.h"
 #include "pfm.h"
+#include "bench.h"
 
 #define REPS 15
 
 static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
 median(double *t)
 {
-	qsort(t, REPS, sizeof *t, cmp);
+	qsort(t, REPS, sizeof *t, bench_cmp_double);
 	return t[REPS / 2];
 }
 
@@ -78,17 +62,17 @@ bench_load(const char *label, const char *path, int c)
 		return;
 	}
 	for (i = 0; i < REPS; i++) {
-		t0 = now();
+		t0 = bench_seconds(CLOCK_MONOTONIC);
 		if (img_load(&im, path, c, err, sizeof err) == -1) {
 			printf("%-34s %s\n", label, err);
 			free(bytes);
 			return;
 		}
-		t[i] = now() - t0;
+		t[i] = bench_seconds(CLOCK_MONOTONIC) - t0;
 		img_free(&im);
-		t0 = now();
+		t0 = bench_seconds(CLOCK_MONOTONIC);
 		px = stbi_load_from_memory(bytes, (int)len, &w, &h, &n, 0);
-		s[i] = now() - t0;
+		s[i] = bench_seconds(CLOCK_MONOTONIC) - t0;
 		stbi_image_free(px);
 	}
 	printf("%-34s %4dx%-4d img_load %6.2f ms, stb from memory %6.2f ms\n",
@@ -126,29 +110,29 @@ main(void)
 	snprintf(png, sizeof png, "%s/x.png", tmp);
 	snprintf(map, sizeof map, "%s/x.pfm", tmp);
 	for (k = 0; k < REPS; k++) {
-		t0 = now();
+		t0 = bench_seconds(CLOCK_MONOTONIC);
 		if (img_save_png(png, &im, err, sizeof err) == -1) {
 			printf("img_save_png: %s\n", err);
 			return 1;
 		}
-		t[k] = now() - t0;
+		t[k] = bench_seconds(CLOCK_MONOTONIC) - t0;
 	}
 	printf("%-34s %4dx%-4d img_save_png %6.2f ms\n", "synthetic RGB PNG",
 	    im.w, im.h, 1e3 * median(t));
 	bench_load("synthetic RGB PNG, as RGB", png, 3);
 	for (k = 0; k < REPS; k++) {
-		t0 = now();
+		t0 = bench_seconds(CLOCK_MONOTONIC);
 		if (pfm_write(map, &im, err, sizeof err) == -1) {
 			printf("pfm_write: %s\n", err);
 			return 1;
 		}
-		t[k] = now() - t0;
-		t0 = now();
+		t[k] = bench_seconds(CLOCK_MONOTONIC) - t0;
+		t0 = bench_seconds(CLOCK_MONOTONIC);
 		if (pfm_read(map, &back, err, sizeof err) == -1) {
 			printf("pfm_read: %s\n", err);
 			return 1;
 		}
-		r[k] = now() - t0;
+		r[k] = bench_seconds(CLOCK_MONOTONIC) - t0;
 		img_free(&back);
 	}
 	printf("%-34s %4dx%-4d pfm_write %6.2f ms, pfm_read %6.2f ms\n",

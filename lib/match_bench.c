@@ -16,6 +16,7 @@
 #include <cblas.h>
 
 #include "match.h"
+#include "bench.h"
 
 #define W 1920
 #define H 1080
@@ -55,23 +56,6 @@ screen(float *p, int w, int h, int nrect)
 	}
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int
-cmpd(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 int
 main(void)
 {
@@ -104,7 +88,7 @@ main(void)
 	for (nt = 1; nt <= 2; nt++) {
 		o.nthreads = nt;
 		for (r = 0; r < REPEAT; r++) {
-			t0 = now();
+			t0 = bench_seconds(CLOCK_MONOTONIC);
 			match_screen_set(s, img, W, H, W, err, sizeof err);
 			if (match_tmpl_new(&t, tpl, TS, TS, TS, NULL, 0, -1, -1,
 			    err, sizeof err) == -1 ||
@@ -113,10 +97,10 @@ main(void)
 				fprintf(stderr, "match_bench: %s\n", err);
 				return 1;
 			}
-			tm[r] = now() - t0;
+			tm[r] = bench_seconds(CLOCK_MONOTONIC) - t0;
 			match_tmpl_free(t);
 		}
-		qsort(tm, REPEAT, sizeof *tm, cmpd);
+		qsort(tm, REPEAT, sizeof *tm, bench_cmp_double);
 		printf("coarse-to-fine, %d thread%s: median %.1f ms (min %.1f, "
 		    "max %.1f); hit %d,%d %dx%d scale %.4f score %.4f\n", nt,
 		    nt > 1 ? "s" : "", 1e3 * tm[REPEAT / 2], 1e3 * tm[0],
@@ -128,9 +112,9 @@ main(void)
 	o.nthreads = 2;
 	match_screen_set(s, img, W, H, W, err, sizeof err);
 	match_tmpl_new(&t, tpl, TS, TS, TS, NULL, 0, -1, -1, err, sizeof err);
-	t0 = now();
+	t0 = bench_seconds(CLOCK_MONOTONIC);
 	n = match_find(s, &t, 1, &o, &he, 1, err, sizeof err);
-	te = now() - t0;
+	te = bench_seconds(CLOCK_MONOTONIC) - t0;
 	match_tmpl_free(t);
 	printf("brute force, 2 threads: %.0f ms; hit %d,%d %dx%d scale %.4f "
 	    "score %.4f\n", 1e3 * te, he.x, he.y, he.w, he.h, he.scale,

@@ -17,26 +17,10 @@
 #include "img.h"
 #include "quad.h"
 #include "test.h"
+#include "bench.h"
 
 #define REPS 7
 #define MAXPHOTOS 64
-
-static double
-now_ms(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* A bright quadrilateral in a dark band on grey, 1600 x 1200. */
 static void
@@ -119,22 +103,22 @@ main(void)
 	    photo[0].w, photo[0].h, REPS, openblas_get_corename());
 	for (i = 0; i < n; i++) {
 		for (r = 0; r < REPS; r++) {
-			t0 = now_ms(CLOCK_MONOTONIC);
-			c0 = now_ms(CLOCK_THREAD_CPUTIME_ID);
+			t0 = 1e3 * bench_seconds(CLOCK_MONOTONIC);
+			c0 = 1e3 * bench_seconds(CLOCK_THREAD_CPUTIME_ID);
 			if (quad_find(&photo[i], &ws, &q, err, sizeof err) == 0 &&
 			    quad_homography(&q, 1024, 768, hm, &reproj, err,
 			    sizeof err) == 0)
 				found += r == 0;
-			t[r] = now_ms(CLOCK_MONOTONIC) - t0;
-			tc[r] = now_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
+			t[r] = 1e3 * bench_seconds(CLOCK_MONOTONIC) - t0;
+			tc[r] = 1e3 * bench_seconds(CLOCK_THREAD_CPUTIME_ID) - c0;
 		}
-		qsort(t, REPS, sizeof *t, cmp_double);
-		qsort(tc, REPS, sizeof *tc, cmp_double);
+		qsort(t, REPS, sizeof *t, bench_cmp_double);
+		qsort(tc, REPS, sizeof *tc, bench_cmp_double);
 		per[i] = t[REPS / 2];
 		cpu[i] = tc[REPS / 2];
 	}
-	qsort(per, (size_t)n, sizeof *per, cmp_double);
-	qsort(cpu, (size_t)n, sizeof *cpu, cmp_double);
+	qsort(per, (size_t)n, sizeof *per, bench_cmp_double);
+	qsort(cpu, (size_t)n, sizeof *cpu, bench_cmp_double);
 	printf("  found %d of %d; ms per photo: median %.1f, fastest %.1f, "
 	    "slowest %.1f\n", found, n, per[n / 2], per[0], per[n - 1]);
 	printf("  cpu ms per photo (unaffected by other load): median %.1f, "

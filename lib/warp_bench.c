@@ -13,25 +13,9 @@
 
 #include "homography.h"
 #include "warp.h"
+#include "bench.h"
 
 #define REPS 21
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 static int
 alloc_img(struct img *im, int w, int h, int c)
@@ -79,16 +63,16 @@ main(void)
 	for (interp = 0; interp < 2; interp++)
 		for (th = 1; th <= 2; th++) {
 			for (r = 0; r < REPS; r++) {
-				t0 = now_ms();
+				t0 = 1e3 * bench_seconds(CLOCK_MONOTONIC);
 				if (warp_perspective(&src, &dst, m, interp, 0,
 				    th, err, sizeof err) == -1) {
 					fprintf(stderr, "warp_bench: %s\n",
 					    err);
 					return 1;
 				}
-				times[r] = now_ms() - t0;
+				times[r] = 1e3 * bench_seconds(CLOCK_MONOTONIC) - t0;
 			}
-			qsort(times, REPS, sizeof *times, cmp_double);
+			qsort(times, REPS, sizeof *times, bench_cmp_double);
 			printf("  %-8s %d thread%s  %6.2f ms  (min %.2f)\n",
 			    warp_interp_name(interp), th, th > 1 ? "s" : " ",
 			    times[REPS / 2], times[0]);

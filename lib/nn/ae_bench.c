@@ -20,19 +20,11 @@
 #include "nn/ae.h"
 #include "nn/direct.h"
 #include "nn/gemm.h"
+#include "bench.h"
 
 #define PEAK 425.0	/* GFLOP/s, FP32, 2 cores (AVX-512), measured */
 #define THREADS 2
 #define REPS 7
-
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 /* CPU time of the calling thread: per-layer figures free of the time
  * other processes took. */
@@ -55,18 +47,10 @@ cpu(void)
 	    r.ru_stime.tv_sec + r.ru_stime.tv_usec * 1e-6;
 }
 
-static int
-cmpd(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static double
 median(double *v, int n)
 {
-	qsort(v, n, sizeof *v, cmpd);
+	qsort(v, n, sizeof *v, bench_cmp_double);
 	return v[n / 2];
 }
 
@@ -85,9 +69,9 @@ gemm_rate(void)
 		nn_blas_set_threads(t);
 		nn_gemm(0, 0, n, n, n, 1, a, n, b, n, 0, c, n);
 		for (r = 0; r < REPS; r++) {
-			t0 = now();
+			t0 = bench_seconds(CLOCK_MONOTONIC);
 			nn_gemm(0, 0, n, n, n, 1, a, n, b, n, 0, c, n);
-			v[r] = now() - t0;
+			v[r] = bench_seconds(CLOCK_MONOTONIC) - t0;
 		}
 		printf("sgemm 1024^3, %d thread%s: %.0f GFLOP/s\n", t,
 		    t > 1 ? "s" : "", 2.0 * n * n * n / median(v, REPS) * 1e-9);
@@ -187,10 +171,10 @@ training(void)
 	for (k = 0; k < 2; k++) {
 		ae_train_step(&a, B, x, wl2[k]);	/* warm up */
 		for (r = 0; r < REPS; r++) {
-			t0 = now();
+			t0 = bench_seconds(CLOCK_MONOTONIC);
 			c0 = cpu();
 			ae_train_step(&a, B, x, wl2[k]);
-			v[r] = now() - t0;
+			v[r] = bench_seconds(CLOCK_MONOTONIC) - t0;
 			c[r] = cpu() - c0;
 		}
 		t = median(v, REPS);
@@ -233,10 +217,10 @@ scoring(void)
 			break;
 		aemap_run(&m, &im, map, map, err, sizeof err);
 		for (r = 0; r < REPS; r++) {
-			t0 = now();
+			t0 = bench_seconds(CLOCK_MONOTONIC);
 			c0 = cpu();
 			aemap_run(&m, &im, map, map, err, sizeof err);
-			v[r] = now() - t0;
+			v[r] = bench_seconds(CLOCK_MONOTONIC) - t0;
 			c[r] = cpu() - c0;
 		}
 		t = median(v, REPS);
