@@ -206,6 +206,32 @@ png_walk(FILE *f, int full, long *w, long *h, char *err, size_t errlen)
 	return 0;
 }
 
+FILE *
+img__open_input(const char *path, struct stat *st, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	int e;
+
+	if (f == NULL) {
+		seterr(err, errlen, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), st) == -1)
+		e = errno;
+	else if (S_ISDIR(st->st_mode))
+		e = EISDIR;
+	else if (S_ISREG(st->st_mode) && st->st_size == 0)
+		e = 0;
+	else
+		return f;
+	fclose(f);
+	if (e == 0)
+		seterr(err, errlen, "empty file");
+	else
+		seterr(err, errlen, "%s", strerror(e));
+	return NULL;
+}
+
 /*
  * Open path and read its header: on success s->f is open (the caller
  * closes it) and *w, *h, *n are the size and stored channels, within the
@@ -221,20 +247,8 @@ probe(struct src *s, const char *path, int *w, int *h, int *n, char *err,
 	long pw, ph;
 
 	memset(s, 0, sizeof *s);
-	if ((s->f = fopen(path, "rb")) == NULL)
-		return seterr(err, errlen, "%s", strerror(errno));
-	if (fstat(fileno(s->f), &st) == -1) {
-		seterr(err, errlen, "%s", strerror(errno));
-		goto bad;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		seterr(err, errlen, "%s", strerror(EISDIR));
-		goto bad;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size == 0) {
-		seterr(err, errlen, "empty file");
-		goto bad;
-	}
+	if ((s->f = img__open_input(path, &st, err, errlen)) == NULL)
+		return -1;
 	s->fmt = sniff(magic, fread(magic, 1, sizeof magic, s->f));
 	what = s->fmt != NULL ? s->fmt : "image";
 	if (s->fmt != NULL && strcmp(s->fmt, "PNG") == 0 &&

@@ -10,6 +10,8 @@
 #define LK_IMG_H
 
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/stat.h>
 
 #define IMG_ERRLEN 256
 #define IMG_MAX_SIDE 65535		/* pixels, either side */
@@ -46,6 +48,14 @@ void img_free(struct img *im);
  * a temporary file in the same directory renamed over path.  0 or -1.
  */
 int img_save_png(const char *path, const struct img *im, char *err,
+    size_t errlen);
+
+/*
+ * For lib/ readers (img, pfm): open path for binary reading, refusing a
+ * directory and an empty regular file, and fill *st.  The stream, or NULL
+ * with err filled ("No such file or directory", "empty file").
+ */
+FILE *img__open_input(const char *path, struct stat *st, char *err,
     size_t errlen);
 
 #endif

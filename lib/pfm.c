@@ -134,20 +134,8 @@ open_map(struct pfm_reader *r, const char *path, char *err, size_t errlen)
 	off_t have, want;
 
 	memset(r, 0, sizeof *r);
-	if ((r->f = fopen(path, "rb")) == NULL)
-		return seterr(err, errlen, "%s", strerror(errno));
-	if (fstat(fileno(r->f), &st) == -1) {
-		seterr(err, errlen, "%s", strerror(errno));
-		goto bad;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		seterr(err, errlen, "%s", strerror(EISDIR));
-		goto bad;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size == 0) {
-		seterr(err, errlen, "empty file");
-		goto bad;
-	}
+	if ((r->f = img__open_input(path, &st, err, errlen)) == NULL)
+		return -1;
 	if (header(r->f, r, err, errlen) == -1)
 		goto bad;
 	if (S_ISREG(st.st_mode)) {
