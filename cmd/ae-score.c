@@ -33,7 +33,8 @@ static const char usage_line[] =
     "[-g sigma]\n"
     "                [-H heat_dir] [-j threads] [-n top_k] "
     "[-O overlay_dir]\n"
-    "                [-r residual] [-s stride] -m model [file ...]\n";
+    "                [-r residual] [-s stride] [-T map] -m model "
+    "[file ...]\n";
 static const char help_text[] =
     "  -a, --average=A         rec: average the windows' reconstructions,\n"
     "                          maps: their error maps (default: the "
@@ -53,6 +54,8 @@ static const char help_text[] =
     "  -r, --residual=R        ssim, l2 or both (default: the model's "
     "loss)\n"
     "  -s, --stride=S          window stride in pixels (default 32)\n"
+    "  -T, --map=M             error, or deviation from the validation\n"
+    "                          errors, either way (default: the model's)\n"
     "  -u, --unbuffered        flush after every record (always done)\n"
     "  -h, --help              this text;  -V, --version: print the version\n";
 
@@ -70,6 +73,7 @@ static const struct option longopts[] = {
 	{ "overlay-dir", required_argument,	NULL, 'O' },
 	{ "residual",	required_argument,	NULL, 'r' },
 	{ "stride",	required_argument,	NULL, 's' },
+	{ "map",	required_argument,	NULL, 'T' },
 	{ "unbuffered",	no_argument,		NULL, 'u' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -81,6 +85,7 @@ struct opts {
 	long topk;
 	int average;		/* AEMAP_STITCH, AEMAP_WINDOWS; -1 default */
 	double blur;		/* sigma; -1 default */
+	int deviation;		/* 1 deviation maps, 0 error; -1 default */
 };
 
 /* Per-run state: the network, the map machinery and reused buffers. */
@@ -89,6 +94,8 @@ struct work {
 	struct aemap m;
 	int primary;		/* AEMAP_SSIM or AEMAP_L2 */
 	double thr[2];		/* the model's thresholds; NAN if absent */
+	int deviation;		/* maps become aemap_deviation() of range */
+	struct aemap_range range[2];
 	float *map[2];		/* (cap) SSIM and L2 maps */
 	float *scratch;		/* (cap) for the top-k */
 	float *rgb;		/* (3 cap) heat map and overlay */
@@ -102,6 +109,34 @@ check_dir(const char *opt, const char *dir)
 
 	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
 		die(RC_USAGE, "%s: '%s' is not a directory", opt, dir);
+}
+
+/*
+ * The validation errors' range of residual res ("ssim", "l2") and the
+ * threshold of its deviation maps.  Dies with RC_MODEL when the model has
+ * none (trained without validation images, or by an older ae-train).
+ */
+static void
+range_of(const struct model *m, const char *path, const char *res,
+    struct aemap_range *r, double *thr)
+{
+	static const char *const pct[] = { "p001", "p50", "p999" };
+	double v[3];
+	char key[40], err[MODEL_ERRLEN];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(key, sizeof key, "val.%s.%s", res, pct[i]);
+		if (model_meta_double(m->meta, key, &v[i], err, sizeof err) ==
+		    -1)
+			die(RC_MODEL, "%s: no validation error range for "
+			    "deviation maps (trained with -v 0, or by an older "
+			    "ae-train)", path);
+	}
+	snprintf(key, sizeof key, "threshold.deviation.%s", res);
+	if (model_meta_double(m->meta, key, thr, err, sizeof err) == -1)
+		*thr = NAN;
+	*r = (struct aemap_range){ (float)v[0], (float)v[1], (float)v[2] };
 }
 
 /* Load the model and build the network.  Dies with RC_MODEL. */
@@ -127,8 +162,14 @@ setup(struct work *w, const struct opts *o)
 		w->primary = AEMAP_L2;
 	if (o->res == AEMAP_L2 || o->res == AEMAP_SSIM)
 		w->primary = o->res;
+	w->deviation = o->deviation >= 0 ? o->deviation :
+	    model_meta_get(m.meta, "score.map", buf, sizeof buf) == 0 &&
+	    strcmp(buf, "deviation") == 0;
 	for (k = 0; k < 2; k++)
-		if (model_meta_double(m.meta, k ? "threshold.l2" :
+		if (w->deviation)
+			range_of(&m, o->model, k ? "l2" : "ssim", &w->range[k],
+			    &w->thr[k]);
+		else if (model_meta_double(m.meta, k ? "threshold.l2" :
 		    "threshold.ssim", &w->thr[k], err, sizeof err) == -1)
 			w->thr[k] = NAN;
 	if (model_meta_double(m.meta, "score.blur", &blur, err, sizeof err) ==
@@ -268,6 +309,9 @@ score_record(struct work *w, const struct opts *o, const struct imgsrc *in,
 	reserve(w, (size_t)n);
 	if (aemap_run(&w->m, &im, w->map[0], w->map[1], err, sizeof err))
 		die(RC_SYS, "%s", err);
+	for (k = 0; w->deviation && k < 2; k++)
+		if (w->m.res & (k ? AEMAP_L2 : AEMAP_SSIM))
+			aemap_deviation(w->map[k], n, &w->range[k]);
 	/* the primary residual first, named "score"/"map" */
 	order[0] = w->primary == AEMAP_SSIM ? 0 : 1;
 	order[1] = 1 - order[0];
@@ -330,7 +374,8 @@ done:
 int
 main(int argc, char *argv[])
 {
-	struct opts o = { NULL, NULL, NULL, NULL, 64, 1, 32, 0, 100, -1, -1 };
+	struct opts o = { NULL, NULL, NULL, NULL, 64, 1, 32, 0, 100, -1, -1,
+	    -1 };
 	struct work w;
 	int c, r, ok, kflag = 0;
 	long nbad = 0, ncpu;
@@ -343,7 +388,7 @@ main(int argc, char *argv[])
 	o.threads = ncpu < 1 ? 1 : ncpu > AE_MAX_THREADS ? AE_MAX_THREADS :
 	    (int)ncpu;
 	memset(&w, 0, sizeof w);
-	while ((c = getopt_long(argc, argv, "a:b:d:g:H:hj:km:n:O:r:s:uV",
+	while ((c = getopt_long(argc, argv, "a:b:d:g:H:hj:km:n:O:r:s:T:uV",
 	    longopts, NULL)) != -1)
 		switch (c) {
 		case 'a':
@@ -393,6 +438,15 @@ main(int argc, char *argv[])
 			else
 				die(RC_USAGE, "-r: '%s' is not ssim, l2 or "
 				    "both", optarg);
+			break;
+		case 'T':
+			if (strcmp(optarg, "error") == 0)
+				o.deviation = 0;
+			else if (strcmp(optarg, "deviation") == 0)
+				o.deviation = 1;
+			else
+				die(RC_USAGE, "-T: '%s' is not error or "
+				    "deviation", optarg);
 			break;
 		case 's':
 			o.stride = (int)parse_long("-s", optarg, 1,

@@ -39,9 +39,10 @@ static const char usage_line[] =
     "[-L log]\n"
     "                [-l loss] [-n patches] [-P patience] [-p patch] "
     "[-R resume]\n"
-    "                [-r rate] [-S seconds] [-s seed] [-t stride] "
-    "[-v share]\n"
-    "                [-w width] [-z latent] -o model [file ...]\n";
+    "                [-r rate] [-S seconds] [-s seed] [-T map] "
+    "[-t stride]\n"
+    "                [-v share] [-w width] [-z latent] -o model "
+    "[file ...]\n";
 static const char help_text[] =
     "  -A, --no-augment        no random rotations and flips of patches\n"
     "  -a, --average=A         how ae-score combines windows: rec or maps\n"
@@ -66,6 +67,8 @@ static const char help_text[] =
     "  -r, --rate=LR           Adam learning rate (default 2e-4)\n"
     "  -S, --seconds=T         stop training after T seconds, 0: never\n"
     "  -s, --seed=N            random seed (default 1)\n"
+    "  -T, --map=M             ae-score's default map: error, or deviation\n"
+    "                          from the validation errors (default error)\n"
     "  -t, --stride=S          stride for scoring the validation images\n"
     "                          (default 32)\n"
     "  -v, --val=SHARE         share of images held out (default 0.1)\n"
@@ -97,6 +100,7 @@ static const struct option longopts[] = {
 	{ "rate",	required_argument,	NULL, 'r' },
 	{ "seconds",	required_argument,	NULL, 'S' },
 	{ "seed",	required_argument,	NULL, 's' },
+	{ "map",	required_argument,	NULL, 'T' },
 	{ "stride",	required_argument,	NULL, 't' },
 	{ "val",	required_argument,	NULL, 'v' },
 	{ "version",	no_argument,		NULL, 'V' },
@@ -116,6 +120,7 @@ struct settings {
 	double val_share;
 	int average;		/* AEMAP_STITCH or AEMAP_WINDOWS */
 	double blur;		/* map smoothing sigma, 0 none */
+	int deviation;		/* ae-score's default map: 1 deviation */
 };
 
 /* Where training stands; saved in checkpoints. */
@@ -397,6 +402,8 @@ put_settings(char **meta, const struct settings *st, const struct data *d)
 	    model_meta_set(meta, "score.average", "%s", st->average ==
 	    AEMAP_WINDOWS ? "maps" : "rec") == -1 ||
 	    model_meta_set(meta, "score.blur", "%.17g", st->blur) == -1 ||
+	    model_meta_set(meta, "score.map", "%s", st->deviation ?
+	    "deviation" : "error") == -1 ||
 	    model_meta_set(meta, "residual", "%s", st->wl2 == 1 ? "l2" :
 	    "ssim") == -1 ||
 	    model_meta_set(meta, "tool", "ae-train %s", VERSION) == -1)
@@ -455,6 +462,8 @@ get_settings(const char *path, const char *meta, struct settings *st,
 	if (model_meta_double(meta, "score.blur", &st->blur, err, sizeof err)
 	    == -1 || !(st->blur >= 0 && st->blur <= 20))
 		die(RC_MODEL, "%s: %s", path, err);
+	st->deviation = model_meta_get(meta, "score.map", buf, sizeof buf) ==
+	    0 && strcmp(buf, "deviation") == 0;
 	st->adamw = (int)v[0];
 	st->batch = (int)v[1];
 	st->npatch = (int)v[2];
@@ -544,10 +553,11 @@ cmpf(const void *p, const void *q)
 }
 
 /*
- * Score the validation images as ae-score does and record, per residual,
- * the largest error seen (the default threshold), the 99th and 99.9th
- * percentiles of the pixel errors, and the mean and spread of the image
- * maxima.
+ * Score the validation images as ae-score does and record, per residual:
+ * the largest error seen (the default threshold), the 0.1th, 50th, 99th
+ * and 99.9th percentiles of the pixel errors, the mean and spread of the
+ * image maxima, and the largest deviation (aemap_deviation()) seen, the
+ * default threshold of deviation maps.
  */
 static void
 val_stats(struct ae *a, const struct data *d, const struct settings *st,
@@ -556,11 +566,12 @@ val_stats(struct ae *a, const struct data *d, const struct settings *st,
 	static const char *const name[] = { "ssim", "l2" };
 	int C = st->cfg.channels, k, r;
 	struct aemap m;
+	struct aemap_range rg;
 	struct img im;
 	char err[256];
 	long npx = 0, cap = 0, n, i, step;
-	float *map[2], *px[2];
-	double mx, s1[2] = { 0, 0 }, s2[2] = { 0, 0 }, top[2] = { 0, 0 };
+	float *map[2], *px[2], *lo[2], *hi[2];
+	double s1[2] = { 0, 0 }, s2[2] = { 0, 0 }, top[2] = { 0, 0 }, dev;
 
 	thr[0] = thr[1] = NAN;
 	if (d->nval == 0)
@@ -572,8 +583,11 @@ val_stats(struct ae *a, const struct data *d, const struct settings *st,
 	for (k = 0; k < d->nval; k++)
 		cap += (long)d->im[d->val[k]].w * d->im[d->val[k]].h;
 	step = cap > (1L << 24) ? cap / (1L << 24) + 1 : 1;
-	px[0] = xmalloc((cap / step + d->nval) * sizeof(float));
-	px[1] = xmalloc((cap / step + d->nval) * sizeof(float));
+	for (r = 0; r < 2; r++) {
+		px[r] = xmalloc((cap / step + d->nval) * sizeof(float));
+		lo[r] = xmalloc(d->nval * sizeof(float));
+		hi[r] = xmalloc(d->nval * sizeof(float));
+	}
 	for (k = 0; k < d->nval; k++) {
 		const struct timg *t = &d->im[d->val[k]];
 
@@ -587,11 +601,15 @@ val_stats(struct ae *a, const struct data *d, const struct settings *st,
 		if (aemap_run(&m, &im, map[0], map[1], err, sizeof err) == -1)
 			die(RC_SYS, "%s", err);
 		for (r = 0; r < 2; r++) {
-			for (i = 0, mx = map[r][0]; i < n; i++)
-				mx = map[r][i] > mx ? map[r][i] : mx;
-			s1[r] += mx;
-			s2[r] += mx * mx;
-			top[r] = k == 0 || mx > top[r] ? mx : top[r];
+			lo[r][k] = hi[r][k] = map[r][0];
+			for (i = 0; i < n; i++) {
+				lo[r][k] = fminf(lo[r][k], map[r][i]);
+				hi[r][k] = fmaxf(hi[r][k], map[r][i]);
+			}
+			s1[r] += hi[r][k];
+			s2[r] += (double)hi[r][k] * hi[r][k];
+			top[r] = k == 0 || hi[r][k] > top[r] ? hi[r][k] :
+			    top[r];
 			for (i = 0; i < n; i += step)
 				px[r][npx + i / step] = map[r][i];
 		}
@@ -601,27 +619,43 @@ val_stats(struct ae *a, const struct data *d, const struct settings *st,
 		free(im.data);
 	}
 	for (r = 0; r < 2; r++) {
-		char key[32];
+		char key[40];
 
 		qsort(px[r], npx, sizeof(float), cmpf);
+		rg = (struct aemap_range){ px[r][(long)(0.001 * (npx - 1))],
+		    px[r][(npx - 1) / 2], px[r][(long)(0.999 * (npx - 1))] };
+		/* an image's largest deviation is at its least or its
+		 * largest error */
+		for (k = 0, dev = 0; k < d->nval; k++) {
+			float ext[2] = { lo[r][k], hi[r][k] };
+
+			aemap_deviation(ext, 2, &rg);
+			dev = fmax(dev, fmax(ext[0], ext[1]));
+		}
 		thr[r] = top[r];
 		snprintf(key, sizeof key, "threshold.%s", name[r]);
 		if (model_meta_set(meta, key, "%.9g", top[r]) == -1)
 			die(RC_SYS, "out of memory");
+		snprintf(key, sizeof key, "threshold.deviation.%s", name[r]);
+		model_meta_set(meta, key, "%.9g", dev);
+		snprintf(key, sizeof key, "val.%s.p001", name[r]);
+		model_meta_set(meta, key, "%.9g", rg.lo);
+		snprintf(key, sizeof key, "val.%s.p50", name[r]);
+		model_meta_set(meta, key, "%.9g", rg.mid);
 		snprintf(key, sizeof key, "val.%s.p99", name[r]);
 		model_meta_set(meta, key, "%.9g", px[r][(long)(0.99 *
 		    (npx - 1))]);
 		snprintf(key, sizeof key, "val.%s.p999", name[r]);
-		model_meta_set(meta, key, "%.9g", px[r][(long)(0.999 *
-		    (npx - 1))]);
+		model_meta_set(meta, key, "%.9g", rg.hi);
 		snprintf(key, sizeof key, "val.%s.max_mean", name[r]);
 		model_meta_set(meta, key, "%.9g", s1[r] / d->nval);
 		snprintf(key, sizeof key, "val.%s.max_std", name[r]);
 		model_meta_set(meta, key, "%.9g", sqrt(fmax(0, s2[r] / d->nval -
 		    (s1[r] / d->nval) * (s1[r] / d->nval))));
+		free(px[r]);
+		free(lo[r]);
+		free(hi[r]);
 	}
-	free(px[0]);
-	free(px[1]);
 	aemap_free(&m);
 }
 
@@ -738,7 +772,7 @@ int
 main(int argc, char *argv[])
 {
 	struct settings st = { { 128, 1, 32, 0, 0 }, 0, 2e-4, 1e-5, 0, 32, 8,
-	    1, 32, 1, 0.1, AEMAP_STITCH, 0 };
+	    1, 32, 1, 0.1, AEMAP_STITCH, 0, 0 };
 	struct state s = { 0, 0, 0, INFINITY, 0, 0, 0, NAN };
 	struct opts o = { NULL, NULL, NULL, NULL, 100, 10, 1, 0 };
 	struct model_tensor t[2 * AE_MAXL];
@@ -746,7 +780,8 @@ main(int argc, char *argv[])
 	struct data d;
 	struct model ck;
 	struct ae a;
-	int c, latent = 0, kflag = 0, n;
+	int c, latent = 0, kflag = 0, n, deviation = -1;
+	double blur = -1;
 	long nbad, ncpu;
 	double rate, thr[2], cpu;
 	float *best;
@@ -761,7 +796,7 @@ main(int argc, char *argv[])
 	    (int)ncpu;
 	memset(&d, 0, sizeof d);
 	while ((c = getopt_long(argc, argv,
-	    "Aa:b:C:c:d:e:g:hj:kL:l:n:o:P:p:R:r:S:s:t:Vv:Ww:z:", longopts,
+	    "Aa:b:C:c:d:e:g:hj:kL:l:n:o:P:p:R:r:S:s:T:t:Vv:Ww:z:", longopts,
 	    NULL)) != -1)
 		switch (c) {
 		case 'A': st.augment = 0; break;
@@ -784,7 +819,7 @@ main(int argc, char *argv[])
 		case 'd': st.wd = parse_double("-d", optarg, 0, 1); break;
 		case 'e': o.epochs = (int)parse_long("-e", optarg, 1, 1000000);
 			break;
-		case 'g': st.blur = parse_double("-g", optarg, 0, 20); break;
+		case 'g': blur = parse_double("-g", optarg, 0, 20); break;
 		case 'j': o.threads = (int)parse_long("-j", optarg, 1,
 			    AE_MAX_THREADS);
 			break;
@@ -812,6 +847,15 @@ main(int argc, char *argv[])
 		case 'S': o.seconds = parse_double("-S", optarg, 0, 1e9); break;
 		case 's': st.seed = (unsigned long)parse_long("-s", optarg, 0,
 			    LONG_MAX);
+			break;
+		case 'T':
+			if (strcmp(optarg, "error") == 0)
+				deviation = 0;
+			else if (strcmp(optarg, "deviation") == 0)
+				deviation = 1;
+			else
+				die(RC_USAGE, "-T: '%s' is not error or "
+				    "deviation", optarg);
 			break;
 		case 't': st.stride = (int)parse_long("-t", optarg, 1,
 			    AE_MAX_PATCH);
@@ -859,6 +903,12 @@ main(int argc, char *argv[])
 			die(RC_USAGE, "%s", err);
 		s.rng = st.seed * 0x9E3779B97F4A7C15ULL + 0x7A11ULL;
 	}
+	/* how ae-score reads the maps leaves training untouched, so a
+	 * resumed run may change it */
+	if (blur >= 0)
+		st.blur = blur;
+	if (deviation >= 0)
+		st.deviation = deviation;
 	if (st.stride > st.cfg.patch)
 		die(RC_USAGE, "-t: stride %d is larger than the patch (%d)",
 		    st.stride, st.cfg.patch);

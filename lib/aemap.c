@@ -366,6 +366,20 @@ select_top(float *v, long n, long k)
 }
 
 void
+aemap_deviation(float *map, long n, const struct aemap_range *r)
+{
+	/* a degenerate range (every validation error equal) still gives
+	 * finite, ordered values */
+	float below = 1 / fmaxf(r->mid - r->lo, 1e-12f);
+	float above = 1 / fmaxf(r->hi - r->mid, 1e-12f);
+	long i;
+
+	for (i = 0; i < n; i++)
+		map[i] = map[i] < r->mid ? (r->mid - map[i]) * below :
+		    (map[i] - r->mid) * above;
+}
+
+void
 aemap_score(const float *map, long n, long k, float *scratch, double *max,
     double *topk)
 {

@@ -82,6 +82,23 @@ int aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
 int aemap_positions(int n, int patch, int stride, int *pos, int cap);
 
 /*
+ * Where an error lies within the range the validation normals' errors
+ * span: lo, mid and hi are their 0.1th, 50th and 99.9th percentiles.
+ * Textures a network cannot reproduce leave a typical error level
+ * everywhere, and a defect that wipes the texture out (a smooth smudge)
+ * drops below it as surely as a scratch rises above; this counts both.
+ */
+struct aemap_range {
+	float lo, mid, hi;
+};
+
+/*
+ * Replace each of the n values v of map by its deviation from r: 0 at
+ * the median, 1 at either percentile, growing linearly beyond.
+ */
+void aemap_deviation(float *map, long n, const struct aemap_range *r);
+
+/*
  * Image scores of a map of n values: its maximum, and the mean of its k
  * largest values (k clipped to n).  scratch holds n floats.
  */

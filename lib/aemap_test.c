@@ -2,7 +2,8 @@
  * aemap_test: window positions; the batched, threaded sliding-window maps
  * against a direct window-by-window computation (one window per forward
  * pass, maps averaged by hand), for an image larger than the patch in one
- * direction and smaller in the other; the top-k score against a sort.
+ * direction and smaller in the other; the top-k score against a sort;
+ * the deviation map on hand-computed values.
  */
 #include <math.h>
 #include <stdio.h>
@@ -210,6 +211,25 @@ score(void)
 	t_ok(fabs(tk - want / 10) < 1e-9, "k beyond n takes the mean of all");
 }
 
+static void
+deviation(void)
+{
+	struct aemap_range r = { 0.2f, 0.5f, 1.5f }, flat = { 1, 1, 1 };
+	float v[] = { 0.5f, 0.2f, 1.5f, 0.35f, 1.0f, 2.5f, 0.0f };
+	float want[] = { 0, 1, 1, 0.5f, 0.5f, 2, 5.0f / 3 };
+	float f[] = { 0.9f, 1, 1.1f };
+	int i, ok = 1;
+
+	aemap_deviation(v, 7, &r);
+	for (i = 0; i < 7; i++)
+		ok &= fabsf(v[i] - want[i]) < 1e-6f;
+	t_ok(ok, "deviation: 0 at the median, 1 at each percentile, "
+	    "linear beyond on both sides");
+	aemap_deviation(f, 3, &flat);
+	t_ok(isfinite(f[0]) && f[1] == 0 && isfinite(f[2]) && f[0] > 0 &&
+	    f[2] > 0, "deviation from a degenerate range is finite");
+}
+
 int
 main(void)
 {
@@ -220,5 +240,6 @@ main(void)
 	maps(3, 2, 1);
 	blurred();
 	score();
+	deviation();
 	return t_done();
 }
