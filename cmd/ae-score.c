@@ -32,9 +32,9 @@ static const char usage_line[] =
     "usage: ae-score [-ku] [-a average] [-b batch] [-d map_dir] "
     "[-g sigma]\n"
     "                [-H heat_dir] [-j threads] [-n top_k] "
-    "[-O overlay_dir]\n"
-    "                [-r residual] [-s stride] [-T map] -m model "
-    "[file ...]\n";
+    "[-M margin]\n"
+    "                [-O overlay_dir] [-r residual] [-s stride] [-T map]\n"
+    "                -m model [file ...]\n";
 static const char help_text[] =
     "  -a, --average=A         rec: average the windows' reconstructions,\n"
     "                          maps: their error maps (default: the "
@@ -46,6 +46,8 @@ static const char help_text[] =
     "  -H, --heatmap-dir=DIR   write a heat map as DIR/<name>_heat.png\n"
     "  -j, --threads=N         threads (default: online CPUs)\n"
     "  -k, --keep-going        report bad records and continue\n"
+    "  -M, --margin=PX         windows reach PX beyond the image's edges,\n"
+    "                          mirrored (default: the model's)\n"
     "  -m, --model=FILE        the model written by ae-train (required)\n"
     "  -n, --top-k=K           score: mean of the K largest errors "
     "(default 100)\n"
@@ -54,8 +56,9 @@ static const char help_text[] =
     "  -r, --residual=R        ssim, l2 or both (default: the model's "
     "loss)\n"
     "  -s, --stride=S          window stride in pixels (default 32)\n"
-    "  -T, --map=M             error, or deviation from the validation\n"
-    "                          errors, either way (default: the model's)\n"
+    "  -T, --map=M             error; deviation from the validation errors\n"
+    "                          either way, or deficit: below them only\n"
+    "                          (default: the model's)\n"
     "  -u, --unbuffered        flush after every record (always done)\n"
     "  -h, --help              this text;  -V, --version: print the version\n";
 
@@ -68,6 +71,7 @@ static const struct option longopts[] = {
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "threads",	required_argument,	NULL, 'j' },
 	{ "keep-going",	no_argument,		NULL, 'k' },
+	{ "margin",	required_argument,	NULL, 'M' },
 	{ "model",	required_argument,	NULL, 'm' },
 	{ "top-k",	required_argument,	NULL, 'n' },
 	{ "overlay-dir", required_argument,	NULL, 'O' },
@@ -85,7 +89,8 @@ struct opts {
 	long topk;
 	int average;		/* AEMAP_STITCH, AEMAP_WINDOWS; -1 default */
 	double blur;		/* sigma; -1 default */
-	int deviation;		/* 1 deviation maps, 0 error; -1 default */
+	int kind;		/* enum aemap_kind; -1 default */
+	int margin;		/* -1 default */
 };
 
 /* Per-run state: the network, the map machinery and reused buffers. */
@@ -94,7 +99,7 @@ struct work {
 	struct aemap m;
 	int primary;		/* AEMAP_SSIM or AEMAP_L2 */
 	double thr[2];		/* the model's thresholds; NAN if absent */
-	int deviation;		/* maps become aemap_deviation() of range */
+	enum aemap_kind kind;	/* not error: aemap_deviation() of range */
 	struct aemap_range range[2];
 	float *map[2];		/* (cap) SSIM and L2 maps */
 	float *scratch;		/* (cap) for the top-k */
@@ -113,12 +118,12 @@ check_dir(const char *opt, const char *dir)
 
 /*
  * The validation errors' range of residual res ("ssim", "l2") and the
- * threshold of its deviation maps.  Dies with RC_MODEL when the model has
+ * threshold of its maps of kind k.  Dies with RC_MODEL when the model has
  * none (trained without validation images, or by an older ae-train).
  */
 static void
 range_of(const struct model *m, const char *path, const char *res,
-    struct aemap_range *r, double *thr)
+    enum aemap_kind k, struct aemap_range *r, double *thr)
 {
 	static const char *const pct[] = { "p001", "p50", "p999" };
 	double v[3];
@@ -130,10 +135,11 @@ range_of(const struct model *m, const char *path, const char *res,
 		if (model_meta_double(m->meta, key, &v[i], err, sizeof err) ==
 		    -1)
 			die(RC_MODEL, "%s: no validation error range for "
-			    "deviation maps (trained with -v 0, or by an older "
-			    "ae-train)", path);
+			    "%s maps (trained with -v 0, or by an older "
+			    "ae-train)", path, aemap_kind_name(k));
 	}
-	snprintf(key, sizeof key, "threshold.deviation.%s", res);
+	snprintf(key, sizeof key, "threshold.%s.%s", aemap_kind_name(k),
+	    res);
 	if (model_meta_double(m->meta, key, thr, err, sizeof err) == -1)
 		*thr = NAN;
 	*r = (struct aemap_range){ (float)v[0], (float)v[1], (float)v[2] };
@@ -146,6 +152,7 @@ setup(struct work *w, const struct opts *o)
 	char err[MODEL_ERRLEN], buf[16];
 	enum aemap_mode mode;
 	double blur;
+	long margin;
 	struct ae_config cfg;
 	struct model m;
 	int k;
@@ -162,13 +169,16 @@ setup(struct work *w, const struct opts *o)
 		w->primary = AEMAP_L2;
 	if (o->res == AEMAP_L2 || o->res == AEMAP_SSIM)
 		w->primary = o->res;
-	w->deviation = o->deviation >= 0 ? o->deviation :
-	    model_meta_get(m.meta, "score.map", buf, sizeof buf) == 0 &&
-	    strcmp(buf, "deviation") == 0;
+	w->kind = AEMAP_ERROR;
+	if (model_meta_get(m.meta, "score.map", buf, sizeof buf) == 0 &&
+	    aemap_kind_of(buf) > 0)
+		w->kind = (enum aemap_kind)aemap_kind_of(buf);
+	if (o->kind >= 0)
+		w->kind = (enum aemap_kind)o->kind;
 	for (k = 0; k < 2; k++)
-		if (w->deviation)
-			range_of(&m, o->model, k ? "l2" : "ssim", &w->range[k],
-			    &w->thr[k]);
+		if (w->kind != AEMAP_ERROR)
+			range_of(&m, o->model, k ? "l2" : "ssim", w->kind,
+			    &w->range[k], &w->thr[k]);
 		else if (model_meta_double(m.meta, k ? "threshold.l2" :
 		    "threshold.ssim", &w->thr[k], err, sizeof err) == -1)
 			w->thr[k] = NAN;
@@ -181,11 +191,16 @@ setup(struct work *w, const struct opts *o)
 		mode = AEMAP_WINDOWS;
 	if (o->average >= 0)
 		mode = (enum aemap_mode)o->average;
+	/* models from before margins were scored without */
+	if (model_meta_long(m.meta, "score.margin", 0, cfg.patch / 2,
+	    &margin, err, sizeof err) == -1)
+		margin = 0;
 	model_free(&m);
 	if (aemap_init(&w->m, &w->a, o->stride, o->res ? o->res : w->primary,
 	    mode, err, sizeof err) == -1)
 		die(RC_SYS, "%s", err);
 	w->m.blur = (float)(o->blur >= 0 ? o->blur : blur);
+	w->m.margin = o->margin >= 0 ? o->margin : (int)margin;
 }
 
 /*
@@ -309,9 +324,10 @@ score_record(struct work *w, const struct opts *o, const struct imgsrc *in,
 	reserve(w, (size_t)n);
 	if (aemap_run(&w->m, &im, w->map[0], w->map[1], err, sizeof err))
 		die(RC_SYS, "%s", err);
-	for (k = 0; w->deviation && k < 2; k++)
+	for (k = 0; w->kind != AEMAP_ERROR && k < 2; k++)
 		if (w->m.res & (k ? AEMAP_L2 : AEMAP_SSIM))
-			aemap_deviation(w->map[k], n, &w->range[k]);
+			aemap_deviation(w->map[k], n, &w->range[k],
+			    (int)w->kind);
 	/* the primary residual first, named "score"/"map" */
 	order[0] = w->primary == AEMAP_SSIM ? 0 : 1;
 	order[1] = 1 - order[0];
@@ -375,7 +391,7 @@ int
 main(int argc, char *argv[])
 {
 	struct opts o = { NULL, NULL, NULL, NULL, 64, 1, 32, 0, 100, -1, -1,
-	    -1 };
+	    -1, -1 };
 	struct work w;
 	int c, r, ok, kflag = 0;
 	long nbad = 0, ncpu;
@@ -388,7 +404,7 @@ main(int argc, char *argv[])
 	o.threads = ncpu < 1 ? 1 : ncpu > AE_MAX_THREADS ? AE_MAX_THREADS :
 	    (int)ncpu;
 	memset(&w, 0, sizeof w);
-	while ((c = getopt_long(argc, argv, "a:b:d:g:H:hj:km:n:O:r:s:T:uV",
+	while ((c = getopt_long(argc, argv, "a:b:d:g:H:hj:kM:m:n:O:r:s:T:uV",
 	    longopts, NULL)) != -1)
 		switch (c) {
 		case 'a':
@@ -419,6 +435,10 @@ main(int argc, char *argv[])
 		case 'k':
 			kflag = 1;
 			break;
+		case 'M':
+			o.margin = (int)parse_long("-M", optarg, 0,
+			    AE_MAX_PATCH / 2);
+			break;
 		case 'm':
 			o.model = optarg;
 			break;
@@ -440,13 +460,9 @@ main(int argc, char *argv[])
 				    "both", optarg);
 			break;
 		case 'T':
-			if (strcmp(optarg, "error") == 0)
-				o.deviation = 0;
-			else if (strcmp(optarg, "deviation") == 0)
-				o.deviation = 1;
-			else
-				die(RC_USAGE, "-T: '%s' is not error or "
-				    "deviation", optarg);
+			if ((o.kind = aemap_kind_of(optarg)) == -1)
+				die(RC_USAGE, "-T: '%s' is not error, deviation "
+				    "or deficit", optarg);
 			break;
 		case 's':
 			o.stride = (int)parse_long("-s", optarg, 1,
@@ -478,6 +494,9 @@ main(int argc, char *argv[])
 	if (o.stride > w.a.cfg.patch)
 		die(RC_USAGE, "-s: stride %d is larger than the patch (%d)",
 		    o.stride, w.a.cfg.patch);
+	if (o.margin > w.a.cfg.patch / 2)
+		die(RC_USAGE, "-M: margin %d is more than half the patch (%d)",
+		    o.margin, w.a.cfg.patch);
 
 	in = imgsrc_open(argc - optind, argv + optind);
 	while ((r = imgsrc_next(in, &rec)) != 0) {

@@ -37,12 +37,12 @@ static const char usage_line[] =
     "[-c channels]\n"
     "                [-d decay] [-e epochs] [-g sigma] [-j threads] "
     "[-L log]\n"
-    "                [-l loss] [-n patches] [-P patience] [-p patch] "
-    "[-R resume]\n"
-    "                [-r rate] [-S seconds] [-s seed] [-T map] "
-    "[-t stride]\n"
-    "                [-v share] [-w width] [-z latent] -o model "
-    "[file ...]\n";
+    "                [-l loss] [-M margin] [-n patches] [-P patience] "
+    "[-p patch]\n"
+    "                [-R resume] [-r rate] [-S seconds] [-s seed] [-T map]\n"
+    "                [-t stride] [-v share] [-w width] [-z latent] "
+    "-o model\n"
+    "                [file ...]\n";
 static const char help_text[] =
     "  -A, --no-augment        no random rotations and flips of patches\n"
     "  -a, --average=A         how ae-score combines windows: rec or maps\n"
@@ -58,6 +58,8 @@ static const char help_text[] =
     "  -L, --log=FILE          append one NDJSON record per epoch\n"
     "  -l, --loss=LOSS         ssim, l2, or W: W*L2 + (1-W)*SSIM "
     "(default ssim)\n"
+    "  -M, --margin=PX         how far ae-score's windows reach beyond the\n"
+    "                          image's edges (default patch/4)\n"
     "  -n, --patches=N         patches per image and epoch (default 8)\n"
     "  -o, --output=MODEL      write the model here (required)\n"
     "  -P, --patience=N        stop after N epochs without a better\n"
@@ -67,8 +69,8 @@ static const char help_text[] =
     "  -r, --rate=LR           Adam learning rate (default 2e-4)\n"
     "  -S, --seconds=T         stop training after T seconds, 0: never\n"
     "  -s, --seed=N            random seed (default 1)\n"
-    "  -T, --map=M             ae-score's default map: error, or deviation\n"
-    "                          from the validation errors (default error)\n"
+    "  -T, --map=M             ae-score's default map: error, deviation\n"
+    "                          or deficit (default error; see ae-score)\n"
     "  -t, --stride=S          stride for scoring the validation images\n"
     "                          (default 32)\n"
     "  -v, --val=SHARE         share of images held out (default 0.1)\n"
@@ -92,6 +94,7 @@ static const struct option longopts[] = {
 	{ "keep-going",	no_argument,		NULL, 'k' },
 	{ "log",	required_argument,	NULL, 'L' },
 	{ "loss",	required_argument,	NULL, 'l' },
+	{ "margin",	required_argument,	NULL, 'M' },
 	{ "patches",	required_argument,	NULL, 'n' },
 	{ "output",	required_argument,	NULL, 'o' },
 	{ "patience",	required_argument,	NULL, 'P' },
@@ -120,7 +123,8 @@ struct settings {
 	double val_share;
 	int average;		/* AEMAP_STITCH or AEMAP_WINDOWS */
 	double blur;		/* map smoothing sigma, 0 none */
-	int deviation;		/* ae-score's default map: 1 deviation */
+	int kind;		/* ae-score's default map, enum aemap_kind */
+	int margin;		/* ae-score's window margin, pixels */
 };
 
 /* Where training stands; saved in checkpoints. */
@@ -402,8 +406,9 @@ put_settings(char **meta, const struct settings *st, const struct data *d)
 	    model_meta_set(meta, "score.average", "%s", st->average ==
 	    AEMAP_WINDOWS ? "maps" : "rec") == -1 ||
 	    model_meta_set(meta, "score.blur", "%.17g", st->blur) == -1 ||
-	    model_meta_set(meta, "score.map", "%s", st->deviation ?
-	    "deviation" : "error") == -1 ||
+	    model_meta_set(meta, "score.map", "%s",
+	    aemap_kind_name((enum aemap_kind)st->kind)) == -1 ||
+	    model_meta_set(meta, "score.margin", "%d", st->margin) == -1 ||
 	    model_meta_set(meta, "residual", "%s", st->wl2 == 1 ? "l2" :
 	    "ssim") == -1 ||
 	    model_meta_set(meta, "tool", "ae-train %s", VERSION) == -1)
@@ -416,7 +421,7 @@ get_settings(const char *path, const char *meta, struct settings *st,
     struct state *s)
 {
 	char err[MODEL_ERRLEN], buf[32];
-	long v[8];
+	long v[8], margin;
 
 	if (ae_config_from_meta(meta, &st->cfg, err, sizeof err) == -1 ||
 	    model_meta_double(meta, "train.l2_weight", &st->wl2, err,
@@ -462,8 +467,15 @@ get_settings(const char *path, const char *meta, struct settings *st,
 	if (model_meta_double(meta, "score.blur", &st->blur, err, sizeof err)
 	    == -1 || !(st->blur >= 0 && st->blur <= 20))
 		die(RC_MODEL, "%s: %s", path, err);
-	st->deviation = model_meta_get(meta, "score.map", buf, sizeof buf) ==
-	    0 && strcmp(buf, "deviation") == 0;
+	st->kind = model_meta_get(meta, "score.map", buf, sizeof buf) == 0 &&
+	    aemap_kind_of(buf) > 0 ? aemap_kind_of(buf) : AEMAP_ERROR;
+	/* checkpoints from before margins scored without */
+	margin = 0;
+	if (model_meta_get(meta, "score.margin", buf, sizeof buf) == 0 &&
+	    model_meta_long(meta, "score.margin", 0, st->cfg.patch / 2,
+	    &margin, err, sizeof err) == -1)
+		die(RC_MODEL, "%s: %s", path, err);
+	st->margin = (int)margin;
 	st->adamw = (int)v[0];
 	st->batch = (int)v[1];
 	st->npatch = (int)v[2];
@@ -571,7 +583,8 @@ val_stats(struct ae *a, const struct data *d, const struct settings *st,
 	char err[256];
 	long npx = 0, cap = 0, n, i, step;
 	float *map[2], *px[2], *lo[2], *hi[2];
-	double s1[2] = { 0, 0 }, s2[2] = { 0, 0 }, top[2] = { 0, 0 }, dev;
+	double s1[2] = { 0, 0 }, s2[2] = { 0, 0 }, top[2] = { 0, 0 };
+	double dev, deficit;
 
 	thr[0] = thr[1] = NAN;
 	if (d->nval == 0)
@@ -580,6 +593,7 @@ val_stats(struct ae *a, const struct data *d, const struct settings *st,
 	    (enum aemap_mode)st->average, err, sizeof err) == -1)
 		die(RC_SYS, "%s", err);
 	m.blur = (float)st->blur;
+	m.margin = st->margin;
 	for (k = 0; k < d->nval; k++)
 		cap += (long)d->im[d->val[k]].w * d->im[d->val[k]].h;
 	step = cap > (1L << 24) ? cap / (1L << 24) + 1 : 1;
@@ -626,11 +640,12 @@ val_stats(struct ae *a, const struct data *d, const struct settings *st,
 		    px[r][(npx - 1) / 2], px[r][(long)(0.999 * (npx - 1))] };
 		/* an image's largest deviation is at its least or its
 		 * largest error */
-		for (k = 0, dev = 0; k < d->nval; k++) {
+		for (k = 0, dev = deficit = 0; k < d->nval; k++) {
 			float ext[2] = { lo[r][k], hi[r][k] };
 
-			aemap_deviation(ext, 2, &rg);
+			aemap_deviation(ext, 2, &rg, AEMAP_DEVIATION);
 			dev = fmax(dev, fmax(ext[0], ext[1]));
+			deficit = fmax(deficit, lo[r][k] < rg.mid ? ext[0] : 0);
 		}
 		thr[r] = top[r];
 		snprintf(key, sizeof key, "threshold.%s", name[r]);
@@ -638,6 +653,8 @@ val_stats(struct ae *a, const struct data *d, const struct settings *st,
 			die(RC_SYS, "out of memory");
 		snprintf(key, sizeof key, "threshold.deviation.%s", name[r]);
 		model_meta_set(meta, key, "%.9g", dev);
+		snprintf(key, sizeof key, "threshold.deficit.%s", name[r]);
+		model_meta_set(meta, key, "%.9g", deficit);
 		snprintf(key, sizeof key, "val.%s.p001", name[r]);
 		model_meta_set(meta, key, "%.9g", rg.lo);
 		snprintf(key, sizeof key, "val.%s.p50", name[r]);
@@ -772,7 +789,7 @@ int
 main(int argc, char *argv[])
 {
 	struct settings st = { { 128, 1, 32, 0, 0 }, 0, 2e-4, 1e-5, 0, 32, 8,
-	    1, 32, 1, 0.1, AEMAP_STITCH, 0, 0 };
+	    1, 32, 1, 0.1, AEMAP_STITCH, 0, 0, 0 };
 	struct state s = { 0, 0, 0, INFINITY, 0, 0, 0, NAN };
 	struct opts o = { NULL, NULL, NULL, NULL, 100, 10, 1, 0 };
 	struct model_tensor t[2 * AE_MAXL];
@@ -780,7 +797,7 @@ main(int argc, char *argv[])
 	struct data d;
 	struct model ck;
 	struct ae a;
-	int c, latent = 0, kflag = 0, n, deviation = -1;
+	int c, latent = 0, kflag = 0, n, kind = -1, margin = -1;
 	double blur = -1;
 	long nbad, ncpu;
 	double rate, thr[2], cpu;
@@ -796,7 +813,7 @@ main(int argc, char *argv[])
 	    (int)ncpu;
 	memset(&d, 0, sizeof d);
 	while ((c = getopt_long(argc, argv,
-	    "Aa:b:C:c:d:e:g:hj:kL:l:n:o:P:p:R:r:S:s:T:t:Vv:Ww:z:", longopts,
+	    "Aa:b:C:c:d:e:g:hj:kL:l:M:n:o:P:p:R:r:S:s:T:t:Vv:Ww:z:", longopts,
 	    NULL)) != -1)
 		switch (c) {
 		case 'A': st.augment = 0; break;
@@ -833,6 +850,9 @@ main(int argc, char *argv[])
 			else
 				st.wl2 = parse_double("-l", optarg, 0, 1);
 			break;
+		case 'M': margin = (int)parse_long("-M", optarg, 0,
+			    AE_MAX_PATCH / 2);
+			break;
 		case 'n': st.npatch = (int)parse_long("-n", optarg, 1, 1000000);
 			break;
 		case 'o': o.out = optarg; break;
@@ -849,13 +869,9 @@ main(int argc, char *argv[])
 			    LONG_MAX);
 			break;
 		case 'T':
-			if (strcmp(optarg, "error") == 0)
-				deviation = 0;
-			else if (strcmp(optarg, "deviation") == 0)
-				deviation = 1;
-			else
-				die(RC_USAGE, "-T: '%s' is not error or "
-				    "deviation", optarg);
+			if ((kind = aemap_kind_of(optarg)) == -1)
+				die(RC_USAGE, "-T: '%s' is not error, deviation "
+				    "or deficit", optarg);
 			break;
 		case 't': st.stride = (int)parse_long("-t", optarg, 1,
 			    AE_MAX_PATCH);
@@ -907,8 +923,15 @@ main(int argc, char *argv[])
 	 * resumed run may change it */
 	if (blur >= 0)
 		st.blur = blur;
-	if (deviation >= 0)
-		st.deviation = deviation;
+	if (kind >= 0)
+		st.kind = kind;
+	if (o.resume == NULL)
+		st.margin = st.cfg.patch / 4;
+	if (margin >= 0)
+		st.margin = margin;
+	if (st.margin > st.cfg.patch / 2)
+		die(RC_USAGE, "-M: margin %d is more than half the patch (%d)",
+		    st.margin, st.cfg.patch);
 	if (st.stride > st.cfg.patch)
 		die(RC_USAGE, "-t: stride %d is larger than the patch (%d)",
 		    st.stride, st.cfg.patch);

@@ -92,28 +92,46 @@ aemap_positions(int n, int patch, int stride, int *pos, int cap)
 	return k + 1;
 }
 
-/* Copy the window at (x0, y0) of im, clamping coordinates, to dst. */
+/* Coordinate x of the image mirrored about its edges (... 1 0 | 0 1 ...
+ * n-1 | n-1 n-2 ...), for any x, however far outside a side of n. */
+static int
+fold(int x, int n)
+{
+	x %= 2 * n;
+	if (x < 0)
+		x += 2 * n;
+	return x < n ? x : 2 * n - 1 - x;
+}
+
+/* Copy the window at (x0, y0) of im, mirrored beyond its edges, to dst. */
 static void
 cut(const struct img *im, int x0, int y0, int P, float *dst)
 {
 	long hw = (long)im->w * im->h;
-	int c, i, j, y, x;
+	int c, i, j;
 	const float *row;
 
 	for (c = 0; c < im->c; c++)
 		for (i = 0; i < P; i++) {
-			y = y0 + i < im->h ? y0 + i : im->h - 1;
-			row = im->data + c * hw + (long)y * im->w;
-			if (x0 + P <= im->w) {
+			row = im->data + c * hw + (long)fold(y0 + i, im->h) *
+			    im->w;
+			if (x0 >= 0 && x0 + P <= im->w) {
 				memcpy(dst, row + x0, P * sizeof *dst);
 				dst += P;
 				continue;
 			}
-			for (j = 0; j < P; j++) {
-				x = x0 + j < im->w ? x0 + j : im->w - 1;
-				*dst++ = row[x];
-			}
+			for (j = 0; j < P; j++)
+				*dst++ = row[fold(x0 + j, im->w)];
 		}
+}
+
+/* The rows (or columns) [*lo, *hi) of a window at x0 that fall inside a
+ * side of n. */
+static void
+inside(int x0, int P, int n, int *lo, int *hi)
+{
+	*lo = x0 < 0 ? -x0 : 0;
+	*hi = x0 + P <= n ? P : n - x0;
 }
 
 /* Lane work: the residual maps of this lane's windows. */
@@ -141,23 +159,25 @@ static void
 add_window(struct aemap *m, int i, int x0, int y0, int w, int h,
     float *out[2])
 {
-	int P = m->a->cfg.patch, r, k, j, nw = x0 + P <= w ? P : w - x0;
+	int P = m->a->cfg.patch, r, k, j, r0, r1, j0, j1;
 	const float *src;
 	float *dst;
 
+	inside(x0, P, w, &j0, &j1);
+	inside(y0, P, h, &r0, &r1);
 	for (k = 0; k < 2; k++) {
 		if (out[k] == NULL)
 			continue;
-		for (r = 0; r < P && y0 + r < h; r++) {
+		for (r = r0; r < r1; r++) {
 			src = m->wmap[k] + (long)i * P * P + (long)r * P;
 			dst = out[k] + (long)(y0 + r) * w + x0;
-			for (j = 0; j < nw; j++)
+			for (j = j0; j < j1; j++)
 				dst[j] += src[j];
 		}
 	}
-	for (r = 0; r < P && y0 + r < h; r++) {
+	for (r = r0; r < r1; r++) {
 		dst = m->cnt + (long)(y0 + r) * w + x0;
-		for (j = 0; j < nw; j++)
+		for (j = j0; j < j1; j++)
 			dst[j] += 1;
 	}
 }
@@ -168,21 +188,23 @@ static void
 add_rec(struct aemap *m, int i, int x0, int y0, int w, int h)
 {
 	int P = m->a->cfg.patch, C = m->a->cfg.channels, r, c, j;
-	int nw = x0 + P <= w ? P : w - x0;
+	int r0, r1, j0, j1;
 	long hw = (long)w * h;
 	const float *src;
 	float *dst, *cw, t;
 
-	for (r = 0; r < P && y0 + r < h; r++) {
+	inside(x0, P, w, &j0, &j1);
+	inside(y0, P, h, &r0, &r1);
+	for (r = r0; r < r1; r++) {
 		t = m->taper[r];
 		for (c = 0; c < C; c++) {
 			src = m->rec + (((long)i * C + c) * P + r) * P;
 			dst = m->rimg + c * hw + (long)(y0 + r) * w + x0;
-			for (j = 0; j < nw; j++)
+			for (j = j0; j < j1; j++)
 				dst[j] += t * m->taper[j] * src[j];
 		}
 		cw = m->cnt + (long)(y0 + r) * w + x0;
-		for (j = 0; j < nw; j++)
+		for (j = j0; j < j1; j++)
 			cw[j] += t * m->taper[j];
 	}
 }
@@ -228,7 +250,7 @@ int
 aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
     char *err, size_t errlen)
 {
-	int P = m->a->cfg.patch, nx, ny, k, i, b;
+	int P = m->a->cfg.patch, M = m->margin, nx, ny, k, i, b;
 	int *px, *py;
 	size_t n = (size_t)im->w * im->h, q;
 	float *out[2], *nc;
@@ -270,16 +292,21 @@ aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
 			return -1;
 		}
 	}
-	nx = aemap_positions(im->w, P, m->stride, NULL, 0);
-	ny = aemap_positions(im->h, P, m->stride, NULL, 0);
+	/* the windows tile the image widened by the margin on each side */
+	nx = aemap_positions(im->w + 2 * M, P, m->stride, NULL, 0);
+	ny = aemap_positions(im->h + 2 * M, P, m->stride, NULL, 0);
 	px = malloc((size_t)(nx + ny) * sizeof *px);
 	if (px == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	py = px + nx;
-	aemap_positions(im->w, P, m->stride, px, nx);
-	aemap_positions(im->h, P, m->stride, py, ny);
+	aemap_positions(im->w + 2 * M, P, m->stride, px, nx);
+	aemap_positions(im->h + 2 * M, P, m->stride, py, ny);
+	for (i = 0; i < nx; i++)
+		px[i] -= M;
+	for (i = 0; i < ny; i++)
+		py[i] -= M;
 	for (k = 0; k < 2; k++)
 		if (out[k] != NULL)
 			memset(out[k], 0, n * sizeof(float));
@@ -365,13 +392,35 @@ select_top(float *v, long n, long k)
 	}
 }
 
+static const char *const kind_names[] = { "error", "deficit", "",
+	"deviation" };
+
+int
+aemap_kind_of(const char *name)
+{
+	int k;
+
+	for (k = 0; k < 4; k++)
+		if (*kind_names[k] != '\0' && strcmp(name, kind_names[k]) == 0)
+			return k;
+	return -1;
+}
+
+const char *
+aemap_kind_name(enum aemap_kind k)
+{
+	return kind_names[k];
+}
+
 void
-aemap_deviation(float *map, long n, const struct aemap_range *r)
+aemap_deviation(float *map, long n, const struct aemap_range *r, int sides)
 {
 	/* a degenerate range (every validation error equal) still gives
 	 * finite, ordered values */
-	float below = 1 / fmaxf(r->mid - r->lo, 1e-12f);
-	float above = 1 / fmaxf(r->hi - r->mid, 1e-12f);
+	float below = sides & AEMAP_BELOW ? 1 / fmaxf(r->mid - r->lo,
+	    1e-12f) : 0;
+	float above = sides & AEMAP_ABOVE ? 1 / fmaxf(r->hi - r->mid,
+	    1e-12f) : 0;
 	long i;
 
 	for (i = 0; i < n; i++)

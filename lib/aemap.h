@@ -3,10 +3,14 @@
  * al.): the image is cut into patch-sized windows at a stride, every
  * window is reconstructed (many windows per batched forward pass), each
  * window gets its own residual map, and the maps are averaged where
- * windows overlap.  The windows' positions along a side of n pixels are
- * 0, s, 2s, ... and a last one flush with the far edge, so every pixel is
- * covered; a side shorter than the patch is padded by repeating the edge
- * pixels (the padding never reaches the map).
+ * windows overlap.  A network reconstructs a window worst near its edges
+ * (its convolutions see zero padding there), so the windows tile the
+ * image widened by a margin on each side, the image mirrored about its
+ * edges, and no pixel of the image lies only near a window's edge.  The
+ * windows' positions along a side of n pixels so widened are 0, s, 2s,
+ * ... and a last one flush with the far edge, so every pixel is covered;
+ * a side shorter than the patch is mirrored as far as needed (the
+ * mirrored pixels never reach the map).
  *
  * Residuals: 1 - SSIM (same-size map, the 11x11 window clipped at the
  * border, see nn_ssim_map) and the squared difference, each averaged over
@@ -42,6 +46,8 @@ enum aemap_mode {
 struct aemap {
 	struct ae *a;		/* the network; batch = a->bmax windows */
 	int stride;
+	int margin;		/* pixels the windows reach beyond each edge,
+				 * 0..patch/2; set after aemap_init() */
 	int res;		/* AEMAP_SSIM | AEMAP_L2 */
 	enum aemap_mode mode;
 	float *taper;		/* (P) window weight along a side */
@@ -92,11 +98,27 @@ struct aemap_range {
 	float lo, mid, hi;
 };
 
+/* What a map holds: the error itself, or its deviation from the range
+ * below it (a deficit), above it, or both ways. */
+#define AEMAP_BELOW 1
+#define AEMAP_ABOVE 2
+enum aemap_kind {
+	AEMAP_ERROR = 0,
+	AEMAP_DEFICIT = AEMAP_BELOW,
+	AEMAP_DEVIATION = AEMAP_BELOW | AEMAP_ABOVE
+};
+
+/* The kind named "error", "deficit" or "deviation", or -1; and back. */
+int aemap_kind_of(const char *name);
+const char *aemap_kind_name(enum aemap_kind k);
+
 /*
- * Replace each of the n values v of map by its deviation from r: 0 at
- * the median, 1 at either percentile, growing linearly beyond.
+ * Replace each of the n values v of map by its deviation from r on the
+ * sides (AEMAP_BELOW, AEMAP_ABOVE) asked for: 0 at the median, 1 at
+ * either percentile, growing linearly beyond; 0 on a side not asked for.
  */
-void aemap_deviation(float *map, long n, const struct aemap_range *r);
+void aemap_deviation(float *map, long n, const struct aemap_range *r,
+    int sides);
 
 /*
  * Image scores of a map of n values: its maximum, and the mean of its k

@@ -2,7 +2,7 @@
  * aemap_test: window positions; the batched, threaded sliding-window maps
  * against a direct window-by-window computation (one window per forward
  * pass, maps averaged by hand), for an image larger than the patch in one
- * direction and smaller in the other; the top-k score against a sort;
+ * direction and smaller in the other, with and without a margin; the top-k score against a sort;
  * the deviation map on hand-computed values.
  */
 #include <math.h>
@@ -38,10 +38,20 @@ positions(void)
 	t_ok(n == 1 && p[0] == 0, "side equal to the patch: one window");
 }
 
-/* Direct: every window alone; maps averaged (windows) or reconstructions
- * averaged with the raised-cosine weight, then maps (stitch). */
+/* Mirror coordinate x into [0, n), reflecting as often as needed. */
+static int
+mirror(int x, int n)
+{
+	while (x < 0 || x >= n)
+		x = x < 0 ? -x - 1 : 2 * n - 1 - x;
+	return x;
+}
+
+/* Direct: every window alone, windows tiling the image widened by margin
+ * M and mirrored; maps averaged (windows) or reconstructions averaged with
+ * the raised-cosine weight, then maps (stitch). */
 static void
-direct(struct ae *a, const struct img *im, int stride, int stitch,
+direct(struct ae *a, const struct img *im, int stride, int M, int stitch,
     float *ssim, float *l2)
 {
 	int P = a->cfg.patch, C = im->c, px[64], py[64], nx, ny, i, j, r, q, c;
@@ -57,8 +67,12 @@ direct(struct ae *a, const struct img *im, int stride, int stitch,
 	long n = (long)im->w * im->h, k;
 	double tw;
 
-	nx = aemap_positions(im->w, P, stride, px, 64);
-	ny = aemap_positions(im->h, P, stride, py, 64);
+	nx = aemap_positions(im->w + 2 * M, P, stride, px, 64);
+	ny = aemap_positions(im->h + 2 * M, P, stride, py, 64);
+	for (i = 0; i < nx; i++)
+		px[i] -= M;
+	for (j = 0; j < ny; j++)
+		py[j] -= M;
 	memset(ssim, 0, n * sizeof *ssim);
 	memset(l2, 0, n * sizeof *l2);
 	for (j = 0; j < ny; j++)
@@ -66,10 +80,9 @@ direct(struct ae *a, const struct img *im, int stride, int stitch,
 			for (c = 0; c < C; c++)
 				for (r = 0; r < P; r++)
 					for (q = 0; q < P; q++) {
-						int yy = py[j] + r, xx = px[i] + q;
+						int yy = mirror(py[j] + r, im->h);
+						int xx = mirror(px[i] + q, im->w);
 
-						yy = yy < im->h ? yy : im->h - 1;
-						xx = xx < im->w ? xx : im->w - 1;
 						w[(c * P + r) * P + q] = im->data[
 						    (c * im->h + yy) * im->w + xx];
 					}
@@ -78,6 +91,8 @@ direct(struct ae *a, const struct img *im, int stride, int stitch,
 			nn_l2_map(C, P, P, y, w, ml);
 			for (r = 0; r < P && py[j] + r < im->h; r++)
 				for (q = 0; q < P && px[i] + q < im->w; q++) {
+					if (py[j] + r < 0 || px[i] + q < 0)
+						continue;
 					k = (long)(py[j] + r) * im->w + px[i] +
 					    q;
 					tw = (0.5 - 0.5 * cos(2 * M_PI * (r +
@@ -106,7 +121,7 @@ direct(struct ae *a, const struct img *im, int stride, int stitch,
 }
 
 static void
-maps(int C, int threads, int stitch)
+maps(int C, int threads, int stitch, int M)
 {
 	struct ae_config cfg = { 32, C, 2, 4, 4 };
 	struct img im = { 75, 20, C, NULL };
@@ -128,15 +143,16 @@ maps(int C, int threads, int stitch)
 	if (aemap_init(&m, &a, 16, AEMAP_SSIM | AEMAP_L2, stitch ?
 	    AEMAP_STITCH : AEMAP_WINDOWS, err, sizeof err))
 		return;
+	m.margin = M;
 	t_ok(aemap_run(&m, &im, s1, l1, err, sizeof err) == 0, "maps run");
-	direct(&a1, &im, 16, stitch, s2, l2);
+	direct(&a1, &im, 16, M, stitch, s2, l2);
 	for (i = 0; i < n; i++) {
 		es = fmax(es, fabs(s1[i] - s2[i]));
 		el = fmax(el, fabs(l1[i] - l2[i]));
 	}
-	snprintf(what, sizeof what, "C=%d, %d lanes, %s: batched maps equal "
-	    "the direct ones (ssim %.2g, l2 %.2g)", C, threads, stitch ?
-	    "stitched" : "per window", es, el);
+	snprintf(what, sizeof what, "C=%d, %d lanes, %s, margin %d: batched "
+	    "maps equal the direct ones (ssim %.2g, l2 %.2g)", C, threads,
+	    stitch ? "stitched" : "per window", M, es, el);
 	t_ok(es < 1e-5 && el < 1e-6, what);
 	aemap_free(&m);
 	ae_free(&a);
@@ -217,15 +233,27 @@ deviation(void)
 	struct aemap_range r = { 0.2f, 0.5f, 1.5f }, flat = { 1, 1, 1 };
 	float v[] = { 0.5f, 0.2f, 1.5f, 0.35f, 1.0f, 2.5f, 0.0f };
 	float want[] = { 0, 1, 1, 0.5f, 0.5f, 2, 5.0f / 3 };
-	float f[] = { 0.9f, 1, 1.1f };
+	float f[] = { 0.9f, 1, 1.1f }, d[7];
 	int i, ok = 1;
 
-	aemap_deviation(v, 7, &r);
+	memcpy(d, v, sizeof v);
+	aemap_deviation(v, 7, &r, AEMAP_BELOW | AEMAP_ABOVE);
 	for (i = 0; i < 7; i++)
 		ok &= fabsf(v[i] - want[i]) < 1e-6f;
 	t_ok(ok, "deviation: 0 at the median, 1 at each percentile, "
 	    "linear beyond on both sides");
-	aemap_deviation(f, 3, &flat);
+	aemap_deviation(d, 7, &r, AEMAP_BELOW);
+	for (i = 0, ok = 1; i < 7; i++)
+		ok &= fabsf(d[i] - (i == 1 || i == 3 || i == 6 ? want[i] : 0)) <
+		    1e-6f;
+	t_ok(ok, "deficit: the same below the median, 0 above it");
+	t_ok(aemap_kind_of("deficit") == AEMAP_DEFICIT &&
+	    aemap_kind_of("error") == AEMAP_ERROR &&
+	    aemap_kind_of("deviation") == AEMAP_DEVIATION &&
+	    aemap_kind_of("") == -1 && aemap_kind_of("dev") == -1 &&
+	    strcmp(aemap_kind_name(AEMAP_DEFICIT), "deficit") == 0,
+	    "map kinds by name and back");
+	aemap_deviation(f, 3, &flat, AEMAP_BELOW | AEMAP_ABOVE);
 	t_ok(isfinite(f[0]) && f[1] == 0 && isfinite(f[2]) && f[0] > 0 &&
 	    f[2] > 0, "deviation from a degenerate range is finite");
 }
@@ -234,10 +262,12 @@ int
 main(void)
 {
 	positions();
-	maps(1, 2, 0);
-	maps(3, 1, 0);
-	maps(1, 2, 1);
-	maps(3, 2, 1);
+	maps(1, 2, 0, 0);
+	maps(3, 1, 0, 0);
+	maps(1, 2, 1, 0);
+	maps(3, 2, 1, 0);
+	maps(1, 2, 0, 8);
+	maps(3, 2, 1, 16);
 	blurred();
 	score();
 	deviation();
