@@ -12,14 +12,15 @@
 #                  and all 71 defective images test.  No test image is
 #                  ever trained on.
 #
-# Options after DATASET go to ae-train (default: -S 900, a 15-minute
-# budget); AE_SCORE_OPTS goes to ae-score (default: -s 32).
+# Options after DATASET go to ae-train (default: -S 900 -e 1000000, a
+# 15-minute budget that no epoch cap cuts short); AE_SCORE_OPTS goes to
+# ae-score (default: -s 32).
 set -eu
 BIN=${BIN:-bin}
 DATA=${LK_SHARED:-../shared/datasets}
 ds=${1:?usage: ae-eval.sh magnetic-tile|dagm-class1 [ae-train option ...]}
 shift
-[ $# -gt 0 ] || set -- -S 900
+[ $# -gt 0 ] || set -- -S 900 -e 1000000
 out=build/ae-eval/$ds
 mkdir -p "$out/maps"
 rm -f "$out"/maps/*.pfm
