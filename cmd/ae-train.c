@@ -59,7 +59,7 @@ static const char help_text[] =
     "  -l, --loss=LOSS         ssim, l2, or W: W*L2 + (1-W)*SSIM "
     "(default ssim)\n"
     "  -M, --margin=PX         how far ae-score's windows reach beyond the\n"
-    "                          image's edges (default patch/4)\n"
+    "                          image's edges (default 0)\n"
     "  -n, --patches=N         patches per image and epoch (default 8)\n"
     "  -o, --output=MODEL      write the model here (required)\n"
     "  -P, --patience=N        stop after N epochs without a better\n"
@@ -925,8 +925,6 @@ main(int argc, char *argv[])
 		st.blur = blur;
 	if (kind >= 0)
 		st.kind = kind;
-	if (o.resume == NULL)
-		st.margin = st.cfg.patch / 4;
 	if (margin >= 0)
 		st.margin = margin;
 	if (st.margin > st.cfg.patch / 2)
