@@ -564,6 +564,19 @@ cmpf(const void *p, const void *q)
 	return a < b ? -1 : a > b;
 }
 
+/* The statistic v of residual res as metadata, under the key pre res
+ * post.  Dies when out of memory. */
+static void
+put_stat(char **meta, const char *pre, const char *res, const char *post,
+    double v)
+{
+	char key[40];
+
+	snprintf(key, sizeof key, "%s%s%s", pre, res, post);
+	if (model_meta_set(meta, key, "%.9g", v) == -1)
+		die(RC_SYS, "out of memory");
+}
+
 /*
  * Score the validation images as ae-score does and record, per residual:
  * the largest error seen (the default threshold), the 0.1th, 50th, 99th
@@ -633,8 +646,6 @@ val_stats(struct ae *a, const struct data *d, const struct settings *st,
 		free(im.data);
 	}
 	for (r = 0; r < 2; r++) {
-		char key[40];
-
 		qsort(px[r], npx, sizeof(float), cmpf);
 		rg = (struct aemap_range){ px[r][(long)(0.001 * (npx - 1))],
 		    px[r][(npx - 1) / 2], px[r][(long)(0.999 * (npx - 1))] };
@@ -648,27 +659,17 @@ val_stats(struct ae *a, const struct data *d, const struct settings *st,
 			deficit = fmax(deficit, lo[r][k] < rg.mid ? ext[0] : 0);
 		}
 		thr[r] = top[r];
-		snprintf(key, sizeof key, "threshold.%s", name[r]);
-		if (model_meta_set(meta, key, "%.9g", top[r]) == -1)
-			die(RC_SYS, "out of memory");
-		snprintf(key, sizeof key, "threshold.deviation.%s", name[r]);
-		model_meta_set(meta, key, "%.9g", dev);
-		snprintf(key, sizeof key, "threshold.deficit.%s", name[r]);
-		model_meta_set(meta, key, "%.9g", deficit);
-		snprintf(key, sizeof key, "val.%s.p001", name[r]);
-		model_meta_set(meta, key, "%.9g", rg.lo);
-		snprintf(key, sizeof key, "val.%s.p50", name[r]);
-		model_meta_set(meta, key, "%.9g", rg.mid);
-		snprintf(key, sizeof key, "val.%s.p99", name[r]);
-		model_meta_set(meta, key, "%.9g", px[r][(long)(0.99 *
-		    (npx - 1))]);
-		snprintf(key, sizeof key, "val.%s.p999", name[r]);
-		model_meta_set(meta, key, "%.9g", rg.hi);
-		snprintf(key, sizeof key, "val.%s.max_mean", name[r]);
-		model_meta_set(meta, key, "%.9g", s1[r] / d->nval);
-		snprintf(key, sizeof key, "val.%s.max_std", name[r]);
-		model_meta_set(meta, key, "%.9g", sqrt(fmax(0, s2[r] / d->nval -
-		    (s1[r] / d->nval) * (s1[r] / d->nval))));
+		put_stat(meta, "threshold.", name[r], "", top[r]);
+		put_stat(meta, "threshold.deviation.", name[r], "", dev);
+		put_stat(meta, "threshold.deficit.", name[r], "", deficit);
+		put_stat(meta, "val.", name[r], ".p001", rg.lo);
+		put_stat(meta, "val.", name[r], ".p50", rg.mid);
+		put_stat(meta, "val.", name[r], ".p99",
+		    px[r][(long)(0.99 * (npx - 1))]);
+		put_stat(meta, "val.", name[r], ".p999", rg.hi);
+		put_stat(meta, "val.", name[r], ".max_mean", s1[r] / d->nval);
+		put_stat(meta, "val.", name[r], ".max_std", sqrt(fmax(0, s2[r] /
+		    d->nval - (s1[r] / d->nval) * (s1[r] / d->nval))));
 		free(px[r]);
 		free(lo[r]);
 		free(hi[r]);

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
 #include "aemap.h"
@@ -26,27 +25,6 @@
 #define PEAK 425.0	/* GFLOP/s, FP32, 2 cores (AVX-512), measured */
 #define THREADS 2
 #define REPS 7
-
-/* CPU time of the calling thread: per-layer figures free of the time
- * other processes took. */
-static double
-tcpu(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static double
-cpu(void)
-{
-	struct rusage r;
-
-	getrusage(RUSAGE_SELF, &r);
-	return r.ru_utime.tv_sec + r.ru_utime.tv_usec * 1e-6 +
-	    r.ru_stime.tv_sec + r.ru_stime.tv_usec * 1e-6;
-}
 
 static double
 median(double *v, int n)
@@ -114,21 +92,23 @@ layers(void)
 		    (double)L->h * L->w : (double)L->oh * L->ow);
 		n = (long)L->c.oc * B * L->oh * L->ow;
 		for (r = -1; r < REPS; r++) {
-			t0 = tcpu();
+			t0 = bench_seconds(CLOCK_THREAD_CPUTIME_ID);
 			nn_conv_forward(&L->c, B, L->h, L->w, ln->act[l],
 			    a.params + L->woff, a.params + L->boff,
 			    ln->act[l + 1], ln->ws, ln->wsn);
 			if (r >= 0)
-				vf[r] = tcpu() - t0;
+				vf[r] = bench_seconds(CLOCK_THREAD_CPUTIME_ID) -
+				    t0;
 			for (i = 0; i < n; i++)
 				ln->d0[i] = 1e-3f;
-			t0 = tcpu();
+			t0 = bench_seconds(CLOCK_THREAD_CPUTIME_ID);
 			nn_conv_backward(&L->c, B, L->h, L->w, ln->act[l],
 			    a.params + L->woff, ln->act[l + 1], ln->d0,
 			    l ? ln->d1 : NULL, a.grad + L->woff,
 			    a.grad + L->boff, ln->ws, ln->wsn);
 			if (r >= 0)
-				vb[r] = tcpu() - t0;
+				vb[r] = bench_seconds(CLOCK_THREAD_CPUTIME_ID) -
+				    t0;
 		}
 		vf[0] = median(vf, REPS);
 		vb[0] = median(vb, REPS);
@@ -173,10 +153,10 @@ training(void)
 		ae_train_step(&a, B, x, wl2[k]);	/* warm up */
 		for (r = 0; r < REPS; r++) {
 			t0 = bench_seconds(CLOCK_MONOTONIC);
-			c0 = cpu();
+			c0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
 			ae_train_step(&a, B, x, wl2[k]);
 			v[r] = bench_seconds(CLOCK_MONOTONIC) - t0;
-			c[r] = cpu() - c0;
+			c[r] = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		}
 		t = median(v, REPS);
 		printf("train %-4s %d threads, batch %d: %6.1f ms/step "
@@ -225,10 +205,10 @@ scoring(void)
 		aemap_run(&m, &im, map, map, err, sizeof err);
 		for (r = 0; r < REPS; r++) {
 			t0 = bench_seconds(CLOCK_MONOTONIC);
-			c0 = cpu();
+			c0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
 			aemap_run(&m, &im, map, map, err, sizeof err);
 			v[r] = bench_seconds(CLOCK_MONOTONIC) - t0;
-			c[r] = cpu() - c0;
+			c[r] = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		}
 		t = median(v, REPS);
 		printf("score 512x512 grey, stride 64, margin %d (%d windows, "
