@@ -298,7 +298,7 @@ main(void)
 		{ 32, 16, 4, 2, 1, 1, NN_ACT_LRELU },
 		{ 16, 16, 3, 1, 1, 1, NN_ACT_LRELU },
 		{ 16, 8, 4, 2, 1, 1, NN_ACT_SIGMOID },
-		{ 1, 16, 4, 2, 1, 0, NN_ACT_LRELU },	/* dx only */
+		{ 1, 16, 4, 2, 1, 0, NN_ACT_LRELU },	/* one input channel */
 		{ 8, 12, 3, 1, 1, 0, NN_ACT_NONE },
 	};
 

@@ -13,7 +13,7 @@
 /*
  * Whether the direct path computes layer c's forward pass on h x w inputs:
  * 3x3 stride 1 pad 1 or 4x4 stride 2 pad 1 (a convolution needs even h,
- * w), at least 8 channels in and out, the CPU has AVX-512F, and the path
+ * w), at least 8 output channels, the CPU has AVX-512F, and the path
  * is enabled (nn__direct_enable).
  */
 int nn__direct_ok(const struct nn_conv *c, int h, int w);
