@@ -290,7 +290,8 @@ extract(const float *yg, long cs, int M, int B, int Hp, int Wp, int ni,
 			}
 }
 
-/* Index into A (D0, D1, k, k) of conv-form weight (m, k). */
+/* Index into A (D0, D1, k, k) of conv-form weight (m, k): linear in m,
+ * widx(mode, D1, 0, k, ry, rx) + m * wstep(mode, D1). */
 static long
 widx(enum wmode mode, int D1, int m, int k, int ry, int rx)
 {
@@ -319,6 +320,22 @@ widx(enum wmode mode, int D1, int m, int k, int ry, int rx)
 		ky = ry ? 2 - 2 * a : 3 - 2 * a;
 		kx = rx ? 2 - 2 * c : 3 - 2 * c;
 		return (((long)d * D1 + m) * 4 + ky) * 4 + kx;
+	}
+}
+
+static long
+wstep(enum wmode mode, int D1)
+{
+	switch (mode) {
+	case WM_DIRECT3:
+		return (long)D1 * 9;
+	case WM_FLIPT3:
+		return 9;
+	case WM_S2D:
+		return (long)D1 * 16;
+	case WM_PHASE:
+	default:
+		return 16;
 	}
 }
 
@@ -656,15 +673,17 @@ static void
 pack(enum wmode mode, const float *A, int D1, int ry, int rx, int M, int K,
     float *w)
 {
-	int mb, r, k;
+	long step = wstep(mode, D1), at;
+	int full = M / 8 * 8, m, k;
 
-	for (mb = 0; mb + 8 <= M; mb += 8)
-		for (k = 0; k < K; k++)
-			for (r = 0; r < 8; r++)
-				*w++ = A[widx(mode, D1, mb + r, k, ry, rx)];
-	for (; mb < M; mb++)
-		for (k = 0; k < K; k++)
-			*w++ = A[widx(mode, D1, mb, k, ry, rx)];
+	for (k = 0; k < K; k++) {
+		at = widx(mode, D1, 0, k, ry, rx);
+		for (m = 0; m < full; m++)
+			w[(long)(m / 8 * 8) * K + k * 8 + m % 8] = A[at + m *
+			    step];
+		for (; m < M; m++)
+			w[(long)m * K + k] = A[at + m * step];
+	}
 }
 
 /* dA += GT (K x M) through the index map of mode. */
@@ -672,11 +691,14 @@ static void
 unpack_add(enum wmode mode, const float *GT, int D1, int ry, int rx, int M,
     int K, float *dA)
 {
+	long step = wstep(mode, D1), at;
 	int k, m;
 
-	for (k = 0; k < K; k++)
+	for (k = 0; k < K; k++) {
+		at = widx(mode, D1, 0, k, ry, rx);
 		for (m = 0; m < M; m++)
-			dA[widx(mode, D1, m, k, ry, rx)] += GT[(long)k * M + m];
+			dA[at + m * step] += GT[(long)k * M + m];
+	}
 }
 
 /* out (M rows like g) = packed W * the taps of g; with the epilogue. */
