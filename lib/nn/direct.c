@@ -190,49 +190,90 @@ grid_pad(const float *x, int C, int B, int H, int W, long xcs,
 	}
 }
 
-/* g = space-to-depth of x (C, B, H, W; channel stride xcs) padded by 1:
+/* ev[j] = src[2j], od[j] = src[2j + 1] for j < n/2 (n even). */
+#if HAVE_AVX512
+TGT static void
+deinterleave(const float *src, int n, float *ev, float *od)
+{
+	const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16,
+	    18, 20, 22, 24, 26, 28, 30);
+	const __m512i io = _mm512_add_epi32(ie, _mm512_set1_epi32(1));
+	__m512 a, b;
+	__mmask16 ma, mb, mh;
+	int j;
+
+	for (j = 0; j + 32 <= n; j += 32) {
+		a = _mm512_loadu_ps(src + j);
+		b = _mm512_loadu_ps(src + j + 16);
+		_mm512_storeu_ps(ev + j / 2, _mm512_permutex2var_ps(a, ie, b));
+		_mm512_storeu_ps(od + j / 2, _mm512_permutex2var_ps(a, io, b));
+	}
+	if (j < n) {	/* the last n - j < 32 floats, under masks */
+		ma = (__mmask16)(n - j >= 16 ? 0xffff : (1u << (n - j)) - 1);
+		mb = (__mmask16)(n - j > 16 ? (1u << (n - j - 16)) - 1 : 0);
+		mh = (__mmask16)((1u << (n - j) / 2) - 1);
+		a = _mm512_maskz_loadu_ps(ma, src + j);
+		b = _mm512_maskz_loadu_ps(mb, src + j + 16);
+		_mm512_mask_storeu_ps(ev + j / 2, mh,
+		    _mm512_permutex2var_ps(a, ie, b));
+		_mm512_mask_storeu_ps(od + j / 2, mh,
+		    _mm512_permutex2var_ps(a, io, b));
+	}
+}
+#else
+static void
+deinterleave(const float *src, int n, float *ev, float *od)
+{
+	int j;
+
+	for (j = 0; j < n / 2; j++) {
+		ev[j] = src[2 * j];
+		od[j] = src[2 * j + 1];
+	}
+}
+#endif
+
+/*
+ * g = space-to-depth of x (C, B, H, W; channel stride xcs) padded by 1:
  * channel c*4 + py*2 + px holds padded pixel (2i + py, 2j + px) at (i, j);
- * frames (H/2 + 1) x (W/2 + 1).  Every float of g's rows is written. */
-NN_VEC static void
+ * frames (H/2 + 1) x (W/2 + 1).  One pass over each row of x splits it
+ * into its two column phases.  Every float of g's rows is written.
+ */
+static void
 grid_s2d(const float *x, int C, int B, int H, int W, long xcs,
     struct grid *g)
 {
-	long hw = (long)H * W;
-	int c, py, px, b, i, j, r, s, nj;
-	const float *src;
-	float *dst, *row;
+	long hw = (long)H * W, fr, at;
+	int c, b, r, k, py;
+	float *ph[4], *d0, *d1;
 
 	grid_set(g, 4 * C, B, H / 2 + 1, W / 2 + 1, g->p);
-	for (c = 0; c < C; c++)
-		for (py = 0; py < 2; py++)
-			for (px = 0; px < 2; px++) {
-				row = g->p + (long)(c * 4 + py * 2 + px) * g->cs;
-				for (b = 0; b < B; b++)
-					for (i = 0; i < g->Hp; i++) {
-						r = 2 * i + py - 1;
-						dst = row + ((long)b * g->Hp + i) *
-						    g->Wp;
-						if (r < 0 || r >= H) {
-							memset(dst, 0, g->Wp *
-							    sizeof(float));
-							continue;
-						}
-						src = x + c * xcs + b * hw +
-						    (long)r * W;
-						/* s = 2j + px - 1 in [0, W) */
-						j = px ? 0 : 1;
-						nj = px ? W / 2 : W / 2;
-						if (!px)
-							dst[0] = 0;
-						else
-							dst[g->Wp - 1] = 0;
-						for (s = 0; s < nj; s++)
-							dst[j + s] = src[2 * (j +
-							    s) + px - 1];
-					}
-				memset(row + g->L, 0, (g->cs - g->L) *
-				    sizeof(float));
+	fr = (long)g->Hp * g->Wp;
+	for (c = 0; c < C; c++) {
+		for (k = 0; k < 4; k++)
+			ph[k] = g->p + (long)(c * 4 + k) * g->cs;
+		for (b = 0; b < B; b++) {
+			/* padded rows 0 (py 0, i 0) and H + 1 (py 1, i H/2) */
+			at = b * fr + (long)(H / 2) * g->Wp;
+			memset(ph[0] + b * fr, 0, g->Wp * sizeof(float));
+			memset(ph[1] + b * fr, 0, g->Wp * sizeof(float));
+			memset(ph[2] + at, 0, g->Wp * sizeof(float));
+			memset(ph[3] + at, 0, g->Wp * sizeof(float));
+			for (r = 0; r < H; r++) {
+				/* padded row r + 1; padded column x + 1 */
+				py = (r + 1) % 2;
+				at = b * fr + (long)((r + 1) / 2) * g->Wp;
+				d0 = ph[py * 2] + at;
+				d1 = ph[py * 2 + 1] + at;
+				d0[0] = 0;
+				d1[W / 2] = 0;
+				deinterleave(x + c * xcs + b * hw + (long)r * W,
+				    W, d1, d0 + 1);
 			}
+		}
+		for (k = 0; k < 4; k++)
+			memset(ph[k] + g->L, 0, (g->cs - g->L) * sizeof(float));
+	}
 }
 
 /*
@@ -266,28 +307,43 @@ place_t(const float *d, int M, int B, int Hd, int Wd, long plane, int sy,
 		}
 }
 
-/* y (M, B, Hy, Wy; channel stride plane) at (sy*i + ry, sy*j + rx) =
- * grid rows yg at b*Hp*Wp + i*Wp + j, for i < ni, j < nj. */
+/* dst[j] = src[j] for j < n: a row of a layer is 8 to 64 floats, where a
+ * call of memcpy costs more than the copy. */
+#if HAVE_AVX512
+TGT static void
+copy_row(float *dst, const float *src, int n)
+{
+	int j;
+
+	for (j = 0; j + 16 <= n; j += 16)
+		_mm512_storeu_ps(dst + j, _mm512_loadu_ps(src + j));
+	if (j < n)
+		_mm512_mask_storeu_ps(dst + j, (__mmask16)((1u << (n - j)) - 1),
+		    _mm512_maskz_loadu_ps((__mmask16)((1u << (n - j)) - 1),
+		    src + j));
+}
+#else
+static void
+copy_row(float *dst, const float *src, int n)
+{
+	memcpy(dst, src, n * sizeof(float));
+}
+#endif
+
+/* y (M, B, ni, nj; channel stride plane) = grid rows yg (stride cs) at
+ * b*Hp*Wp + i*Wp + j, for i < ni, j < nj. */
 static void
 extract(const float *yg, long cs, int M, int B, int Hp, int Wp, int ni,
-    int nj, int sy, int ry, int rx, int Hy, int Wy, long plane, float *y)
+    int nj, long plane, float *y)
 {
-	const float *src;
-	float *dst;
-	int m, b, i, j;
+	int m, b, i;
 
 	for (m = 0; m < M; m++)
 		for (b = 0; b < B; b++)
-			for (i = 0; i < ni; i++) {
-				src = yg + m * cs + ((long)b * Hp + i) * Wp;
-				dst = y + m * plane + ((long)b * Hy + sy * i +
-				    ry) * Wy + rx;
-				if (sy == 1)
-					memcpy(dst, src, nj * sizeof(float));
-				else
-					for (j = 0; j < nj; j++)
-						dst[2 * j] = src[j];
-			}
+			for (i = 0; i < ni; i++)
+				copy_row(y + m * plane + ((long)b * ni + i) *
+				    nj, yg + m * cs + ((long)b * Hp + i) * Wp,
+				    nj);
 }
 
 /* Index into A (D0, D1, k, k) of conv-form weight (m, k): linear in m,
@@ -810,8 +866,8 @@ conv4(const float *x, const float *A, int D1, int M, int B, int h, int w,
 		grid_s2d(x + b0 * (long)h * w, D1, nb, h, w, xcs, &g);
 		run_fwd(WM_S2D, p->wp, 0, 0, &g, M, 16 * D1, p->out, p, bias,
 		    lrelu);
-		extract(p->out, g.cs, M, nb, g.Hp, g.Wp, h / 2, w / 2, 1, 0, 0,
-		    h / 2, w / 2, ycs, y + b0 * ohw);
+		extract(p->out, g.cs, M, nb, g.Hp, g.Wp, h / 2, w / 2, ycs,
+		    y + b0 * ohw);
 	}
 }
 
@@ -833,8 +889,8 @@ conv3(enum wmode mode, const float *x, const float *A, int D, int D1, int M,
 		grid_pad(x + b0 * hw, D, nb, h, w, B * hw, &g);
 		run_fwd(mode, p->wp, 0, 0, &g, M, 9 * D, p->out, p, bias,
 		    lrelu);
-		extract(p->out, g.cs, M, nb, g.Hp, g.Wp, h, w, 1, 0, 0, h, w,
-		    B * hw, y + b0 * hw);
+		extract(p->out, g.cs, M, nb, g.Hp, g.Wp, h, w, B * hw,
+		    y + b0 * hw);
 	}
 }
 
