@@ -730,16 +730,18 @@ pack(enum wmode mode, const float *A, int D1, int ry, int rx, int M, int K,
     float *w)
 {
 	long step = wstep(mode, D1), at;
-	int full = M / 8 * 8, m, k;
+	int mb, k, r;
 
-	for (k = 0; k < K; k++) {
-		at = widx(mode, D1, 0, k, ry, rx);
-		for (m = 0; m < full; m++)
-			w[(long)(m / 8 * 8) * K + k * 8 + m % 8] = A[at + m *
-			    step];
-		for (; m < M; m++)
-			w[(long)m * K + k] = A[at + m * step];
-	}
+	/* 8 rows of A at a time: the lines they read stay cached over k */
+	for (mb = 0; mb + 8 <= M; mb += 8)
+		for (k = 0; k < K; k++) {
+			at = widx(mode, D1, mb, k, ry, rx);
+			for (r = 0; r < 8; r++)
+				*w++ = A[at + r * step];
+		}
+	for (; mb < M; mb++)
+		for (k = 0; k < K; k++)
+			*w++ = A[widx(mode, D1, mb, k, ry, rx)];
 }
 
 /* dA += GT (K x M) through the index map of mode. */
