@@ -276,34 +276,112 @@ grid_s2d(const float *x, int C, int B, int H, int W, long xcs,
 	}
 }
 
+#if HAVE_AVX512
+/* r[i][j] = r[j][i]: 16 rows of 16 floats, transposed in registers. */
+TGT static inline void
+transpose16(__m512 *r)
+{
+	__m512 t[16], v0, v1, w0, w1;
+	int k, q;
+
+	for (k = 0; k < 8; k++) {
+		t[2 * k] = _mm512_unpacklo_ps(r[2 * k], r[2 * k + 1]);
+		t[2 * k + 1] = _mm512_unpackhi_ps(r[2 * k], r[2 * k + 1]);
+	}
+	/* then r[4k + q], 128-bit lane l: rows 4k .. 4k+3 of column 4l + q */
+	for (k = 0; k < 4; k++) {
+		__m512d a = _mm512_castps_pd(t[4 * k]);
+		__m512d b = _mm512_castps_pd(t[4 * k + 1]);
+		__m512d c = _mm512_castps_pd(t[4 * k + 2]);
+		__m512d d = _mm512_castps_pd(t[4 * k + 3]);
+
+		r[4 * k] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+		r[4 * k + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+		r[4 * k + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+		r[4 * k + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+	}
+	/* column 4l + q gathers lane l of r[q], r[4 + q], r[8 + q], r[12 + q] */
+	for (q = 0; q < 4; q++) {
+		v0 = _mm512_shuffle_f32x4(r[q], r[4 + q], 0x44);
+		v1 = _mm512_shuffle_f32x4(r[q], r[4 + q], 0xee);
+		w0 = _mm512_shuffle_f32x4(r[8 + q], r[12 + q], 0x44);
+		w1 = _mm512_shuffle_f32x4(r[8 + q], r[12 + q], 0xee);
+		t[q] = _mm512_shuffle_f32x4(v0, w0, 0x88);
+		t[4 + q] = _mm512_shuffle_f32x4(v0, w0, 0xdd);
+		t[8 + q] = _mm512_shuffle_f32x4(v1, w1, 0x88);
+		t[12 + q] = _mm512_shuffle_f32x4(v1, w1, 0xdd);
+	}
+	for (k = 0; k < 16; k++)
+		r[k] = t[k];
+}
+
+/* o[j*M + m] = s[m*plane + sy*j] for 16 channels m and j < nj. */
+TGT static void
+place16(const float *s, long plane, int sy, int nj, float *o, int M)
+{
+	const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16,
+	    18, 20, 22, 24, 26, 28, 30);
+	__m512 r[16];
+	__mmask16 mn, ma, mb;
+	int j0, n, m, j;
+
+	for (j0 = 0; j0 < nj; j0 += 16) {
+		n = nj - j0 < 16 ? nj - j0 : 16;
+		mn = (__mmask16)((1u << n) - 1);
+		/* sy 2: the 2n - 1 floats from s[2 j0] hold the n wanted */
+		ma = (__mmask16)(2 * n - 1 >= 16 ? 0xffff :
+		    (1u << (2 * n - 1)) - 1);
+		mb = (__mmask16)(2 * n - 1 > 16 ? (1u << (2 * n - 17)) - 1 : 0);
+		for (m = 0; m < 16; m++) {
+			const float *p = s + m * plane + (long)sy * j0;
+
+			if (sy == 1)
+				r[m] = _mm512_maskz_loadu_ps(mn, p);
+			else
+				r[m] = _mm512_permutex2var_ps(
+				    _mm512_maskz_loadu_ps(ma, p), ie,
+				    _mm512_maskz_loadu_ps(mb, p + 16));
+		}
+		transpose16(r);
+		for (j = 0; j < n; j++)
+			_mm512_storeu_ps(o + (long)(j0 + j) * M, r[j]);
+	}
+}
+#endif
+
 /*
  * dT (L x M), the gradient on grid g transposed: row n = b*Hp*Wp + i*Wp
  * + j holds d[.][b][sy*i + ry][sy*j + rx] for i < ni, j < nj, else 0;
- * d is (M, B, Hd, Wd) with channel stride plane.
+ * d is (M, B, Hd, Wd) with channel stride plane.  Sixteen channels at a
+ * time go through a transpose in registers.
  */
 static void
 place_t(const float *d, int M, int B, int Hd, int Wd, long plane, int sy,
     int ry, int rx, int ni, int nj, const struct grid *g, float *dT)
 {
-	long base;
+	const float *s;
+	float *o;
 	int b, i, j, m;
-	float *o = dT;
 
 	for (b = 0; b < B; b++)
 		for (i = 0; i < g->Hp; i++) {
+			o = dT + ((long)b * g->Hp + i) * g->Wp * M;
 			if (i >= ni) {
 				memset(o, 0, (size_t)g->Wp * M * sizeof(float));
-				o += (long)g->Wp * M;
 				continue;
 			}
-			for (j = 0; j < nj; j++, o += M) {
-				base = ((long)b * Hd + sy * i + ry) * Wd +
-				    sy * j + rx;
-				for (m = 0; m < M; m++)
-					o[m] = d[m * plane + base];
-			}
-			memset(o, 0, (size_t)(g->Wp - nj) * M * sizeof(float));
-			o += (long)(g->Wp - nj) * M;
+			s = d + ((long)b * Hd + sy * i + ry) * Wd + rx;
+			m = 0;
+#if HAVE_AVX512
+			for (; m + 16 <= M; m += 16)
+				place16(s + m * plane, plane, sy, nj, o + m, M);
+#endif
+			for (; m < M; m++)
+				for (j = 0; j < nj; j++)
+					o[(long)j * M + m] = s[m * plane + sy *
+					    j];
+			memset(o + (long)nj * M, 0, (size_t)(g->Wp - nj) * M *
+			    sizeof(float));
 		}
 }
 
