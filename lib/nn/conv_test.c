@@ -300,6 +300,7 @@ main(void)
 		{ 16, 8, 4, 2, 1, 1, NN_ACT_SIGMOID },
 		{ 1, 16, 4, 2, 1, 0, NN_ACT_LRELU },	/* one input channel */
 		{ 8, 12, 3, 1, 1, 0, NN_ACT_NONE },
+		{ 16, 3, 4, 2, 1, 1, NN_ACT_SIGMOID },	/* under 8 outputs */
 	};
 
 	for (i = 0; i < sizeof cs / sizeof cs[0]; i++) {
@@ -330,5 +331,6 @@ main(void)
 	paths(big[1], 3, 128, 128);
 	paths(big[2], 3, 40, 40);
 	paths(big[3], 3, 130, 128);
+	paths(big[7], 3, 64, 66);
 	return t_done();
 }

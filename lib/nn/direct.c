@@ -121,13 +121,16 @@ kind_of(const struct nn_conv *c, int h, int w)
 int
 nn__direct_ok(const struct nn_conv *c, int h, int w)
 {
-	return c->oc >= 8 && kind_of(c, h, w) != K_NONE;
+	int k = kind_of(c, h, w);
+
+	return k != K_NONE && (c->oc >= 8 || k == K_T4);
 }
 
 int
 nn__direct_dx_ok(const struct nn_conv *c, int h, int w)
 {
-	return c->oc >= 8 && kind_of(c, h, w) != K_NONE;
+	/* the input gradient's channels are the layer's input channels */
+	return c->ic >= 8 && kind_of(c, h, w) != K_NONE;
 }
 
 int
@@ -153,6 +156,29 @@ grid_set(struct grid *g, int C, int B, int Hp, int Wp, float *p)
 	g->cs = cs_of(B, Hp, Wp);
 	g->p = p;
 }
+
+/* dst[j] = src[j] for j < n: a row of a layer is 8 to 128 floats, where
+ * a call of memcpy costs more than the copy. */
+#if HAVE_AVX512
+TGT static void
+copy_row(float *dst, const float *src, int n)
+{
+	int j;
+
+	for (j = 0; j + 16 <= n; j += 16)
+		_mm512_storeu_ps(dst + j, _mm512_loadu_ps(src + j));
+	if (j < n)
+		_mm512_mask_storeu_ps(dst + j, (__mmask16)((1u << (n - j)) - 1),
+		    _mm512_maskz_loadu_ps((__mmask16)((1u << (n - j)) - 1),
+		    src + j));
+}
+#else
+static void
+copy_row(float *dst, const float *src, int n)
+{
+	memcpy(dst, src, n * sizeof(float));
+}
+#endif
 
 /*
  * g = x (C, B, H, W) padded by 1, the padding shared by neighbours:
@@ -181,9 +207,8 @@ grid_pad(const float *x, int C, int B, int H, int W, long xcs,
 			memset(f, 0, g->Wp * sizeof(float));
 			for (i = 1; i <= H; i++) {
 				f[(long)i * g->Wp] = 0;
-				memcpy(f + (long)i * g->Wp + 1, x + c * xcs +
-				    b * hw + (long)(i - 1) * W,
-				    W * sizeof(float));
+				copy_row(f + (long)i * g->Wp + 1, x + c * xcs +
+				    b * hw + (long)(i - 1) * W, W);
 			}
 		}
 		memset(row + g->L, 0, (g->cs - g->L) * sizeof(float));
@@ -385,29 +410,6 @@ place_t(const float *d, int M, int B, int Hd, int Wd, long plane, int sy,
 		}
 }
 
-/* dst[j] = src[j] for j < n: a row of a layer is 8 to 64 floats, where a
- * call of memcpy costs more than the copy. */
-#if HAVE_AVX512
-TGT static void
-copy_row(float *dst, const float *src, int n)
-{
-	int j;
-
-	for (j = 0; j + 16 <= n; j += 16)
-		_mm512_storeu_ps(dst + j, _mm512_loadu_ps(src + j));
-	if (j < n)
-		_mm512_mask_storeu_ps(dst + j, (__mmask16)((1u << (n - j)) - 1),
-		    _mm512_maskz_loadu_ps((__mmask16)((1u << (n - j)) - 1),
-		    src + j));
-}
-#else
-static void
-copy_row(float *dst, const float *src, int n)
-{
-	memcpy(dst, src, n * sizeof(float));
-}
-#endif
-
 /* y (M, B, ni, nj; channel stride plane) = grid rows yg (stride cs) at
  * b*Hp*Wp + i*Wp + j, for i < ni, j < nj. */
 static void
@@ -582,6 +584,67 @@ kfwd(int M, long N, int K, const float *wp, const float *const *src,
 			_mm512_storeu_ps(y + (long)mb * ldy + n + 32,
 			    epi(c2, bias, mb, lrelu));
 		}
+	}
+}
+
+/*
+ * Under 8 output channels (the last layer) kfwd's register tile would
+ * be mostly empty.  There, one output channel m of a transposed 4x4/2
+ * conv at a time: its four phases together read a 3x3 neighbourhood of
+ * the padded input, so 4 phases x 3 vectors accumulate and each shifted
+ * load serves every phase whose 2x2 taps reach it.  wq holds each input
+ * channel's 16 weights (ry, rx, a, b); phase ry*2 + rx at grid position n
+ * goes to o + ry*2 + rx rows of stride ldo.
+ */
+TGT static void
+kt4one(long N, int K, const float *wq, const struct grid *g, float *o,
+    long ldo, const float *bias, int m, int lrelu)
+{
+	__m512 acc[4][3], v[3], a;
+	long n;
+	int c, dy, dx, ry, rx, t;
+
+	for (n = 0; n < N; n += 48) {
+		UNROLL
+		for (t = 0; t < 12; t++)
+			acc[t / 3][t % 3] = _mm512_setzero_ps();
+		for (c = 0; c < K; c++) {
+			const float *s = g->p + c * g->cs + n, *w = wq + c * 16;
+
+			UNROLL
+			for (dy = 0; dy < 3; dy++) {
+				UNROLL
+				for (dx = 0; dx < 3; dx++) {
+					const float *q = s + dy * g->Wp + dx;
+
+					UNROLL
+					for (t = 0; t < 3; t++)
+						v[t] = _mm512_loadu_ps(q + 16 * t);
+					UNROLL
+					for (ry = 0; ry < 2; ry++) {
+						UNROLL
+						for (rx = 0; rx < 2; rx++) {
+							if (dy - ry < 0 || dy - ry > 1 ||
+							    dx - rx < 0 || dx - rx > 1)
+								continue;
+							a = _mm512_set1_ps(w[((ry * 2 +
+							    rx) * 2 + dy - ry) * 2 +
+							    dx - rx]);
+							UNROLL
+							for (t = 0; t < 3; t++)
+								acc[ry * 2 + rx][t] =
+								    _mm512_fmadd_ps(a,
+								    v[t], acc[ry * 2 +
+								    rx][t]);
+						}
+					}
+				}
+			}
+		}
+		UNROLL
+		for (t = 0; t < 12; t++)
+			_mm512_storeu_ps(o + t / 3 * ldo + n + 16 * (t % 3),
+			    epi(acc[t / 3][t % 3], bias, m, lrelu));
 	}
 }
 
@@ -765,7 +828,8 @@ needs(const struct nn_conv *c, int nb, int h, int w, struct need *n)
 		csp = cs_of(nb, h + 1, w + 1);
 		Lp = (size_t)nb * (h + 1) * (w + 1);
 		css = cs_of(nb, h + 1, w + 1);
-		need_max(n, IC * csp, 2 * OC * csp, mk, taps, Lp * OC);
+		need_max(n, IC * csp, 2 * (OC > 2 ? OC : 2) * csp, mk, taps,
+		    Lp * OC);
 		need_max(n, 4 * OC * css, IC * css, 0, 0, 0);
 		break;
 	default:
@@ -884,6 +948,46 @@ interleave(float *dst, const float *a, const float *b, int n)
 	}
 }
 
+/* tconv4 with fewer than 8 output channels, one at a time (kt4one). */
+static void
+tconv4_narrow(const float *x, const float *A, int D0, int M, int B, int h,
+    int w, float *y, struct wsp *p, const float *bias, int lrelu)
+{
+#if HAVE_AVX512
+	long xcs = (long)B * h * w, ycs = (long)B * 4 * h * w, q;
+	struct grid g;
+	float *o;
+	int m, c, k, ph, b, i, b0, nb;
+
+	for (b0 = 0; b0 < B; b0 += nb) {
+		nb = B - b0 < p->nb ? B - b0 : p->nb;
+		g.p = p->in;
+		grid_pad(x + b0 * (long)h * w, D0, nb, h, w, xcs, &g);
+		o = p->out;
+		for (m = 0; m < M; m++) {
+			for (c = 0; c < D0; c++)
+				for (ph = 0; ph < 4; ph++)
+					for (k = 0; k < 4; k++)
+						p->wp[c * 16 + ph * 4 + k] =
+						    A[widx(WM_PHASE, M, m, c * 4 +
+						    k, ph / 2, ph % 2)];
+			kt4one(g.L, D0, p->wp, &g, o, g.cs, bias, m, lrelu);
+			for (b = 0; b < nb; b++)
+				for (i = 0; i < 2 * h; i++) {
+					ph = i % 2 * 2;
+					q = ((long)b * g.Hp + i / 2) * g.Wp;
+					interleave(y + m * ycs + ((long)(b0 + b) *
+					    2 * h + i) * 2 * w, o + ph * g.cs + q,
+					    o + (ph + 1) * g.cs + q, w);
+				}
+		}
+	}
+#else
+	(void)x; (void)A; (void)D0; (void)M; (void)B; (void)h; (void)w;
+	(void)y; (void)p; (void)bias; (void)lrelu;
+#endif
+}
+
 /*
  * A transposed 4x4/2 conv of x (D0 channels, B samples of h x w) with
  * weights A (D0, M, 4, 4) into y (M, B, 2h, 2w): per chunk, the four
@@ -899,6 +1003,10 @@ tconv4(const float *x, const float *A, int D0, int M, int B, int h, int w,
 	struct grid g, o[2];
 	int ry, rx, m, b, i, b0, nb;
 
+	if (M < 8) {
+		tconv4_narrow(x, A, D0, M, B, h, w, y, p, bias, lrelu);
+		return;
+	}
 	for (ry = 0; ry < 2; ry++)
 		for (rx = 0; rx < 2; rx++)
 			pack(WM_PHASE, A, M, ry, rx, M, 4 * D0, p->wp +

@@ -18,7 +18,7 @@
  */
 int nn__direct_ok(const struct nn_conv *c, int h, int w);
 
-/* The same for the input gradient (at least 8 output channels) and the
+/* The same for the input gradient (at least 8 input channels) and the
  * weight gradient (8 input channels, output channels a multiple of 16). */
 int nn__direct_dx_ok(const struct nn_conv *c, int h, int w);
 int nn__direct_dw_ok(const struct nn_conv *c, int h, int w);
