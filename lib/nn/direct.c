@@ -893,7 +893,11 @@ pack(enum wmode mode, const float *A, int D1, int ry, int rx, int M, int K,
 			*w++ = A[widx(mode, D1, mb, k, ry, rx)];
 }
 
-/* dA += GT (K x M) through the index map of mode. */
+/*
+ * dA += GT (K x M) through the index map of mode.  dA is in memory (the
+ * lane's gradient, zeroed a layer's work ago), so it is walked in order,
+ * a row of A at a time, where the rows lie apart.
+ */
 static void
 unpack_add(enum wmode mode, const float *GT, int D1, int ry, int rx, int M,
     int K, float *dA)
@@ -901,11 +905,17 @@ unpack_add(enum wmode mode, const float *GT, int D1, int ry, int rx, int M,
 	long step = wstep(mode, D1), at;
 	int k, m;
 
-	for (k = 0; k < K; k++) {
-		at = widx(mode, D1, 0, k, ry, rx);
+	if (step > 16)
 		for (m = 0; m < M; m++)
-			dA[at + m * step] += GT[(long)k * M + m];
-	}
+			for (k = 0; k < K; k++)
+				dA[widx(mode, D1, m, k, ry, rx)] +=
+				    GT[(long)k * M + m];
+	else
+		for (k = 0; k < K; k++) {
+			at = widx(mode, D1, 0, k, ry, rx);
+			for (m = 0; m < M; m++)
+				dA[at + m * step] += GT[(long)k * M + m];
+		}
 }
 
 /* out (M rows like g) = packed W * the taps of g; with the epilogue. */
