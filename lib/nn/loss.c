@@ -256,26 +256,6 @@ nn_l2_map(int c, int h, int w, const float *y, const float *x, float *out)
 		}
 }
 
-/* dst (n) = window sums along a line of n values at stride 1, clipped and
- * renormalised by nrm (n). */
-NN_VEC static void
-line_same(int n, const float *src, const float *g, const float *nrm,
-    float *dst)
-{
-	int j, t, lo, hi;
-
-	for (j = 0; j < n; j++)
-		dst[j] = 0;
-	for (t = -R; t <= R; t++) {
-		lo = t < 0 ? -t : 0;
-		hi = t > 0 ? n - t : n;
-		for (j = lo; j < hi; j++)
-			dst[j] += g[t + R] * src[j + t];
-	}
-	for (j = 0; j < n; j++)
-		dst[j] *= nrm[j];
-}
-
 /* nrm (n) = 1 / the sum of the window weights inside [0, n). */
 static void
 clip_norm(int n, const float *g, float *nrm)
@@ -292,21 +272,92 @@ clip_norm(int n, const float *g, float *nrm)
 	}
 }
 
+/*
+ * dst (n) = window sums along a line of n values, clipped and renormalised
+ * by nrm (n): dst[j] = nrm[j] sum_t g[t + R] src[j + t] over the taps
+ * inside the line, each summed in registers (not in 11 passes over dst).
+ */
+NN_VEC static void
+hline(int n, const float *src, const float *g, const float *nrm,
+    float *restrict dst)
+{
+	int j, t;
+	float s;
+
+	for (j = 0; j < n && j < R; j++) {
+		s = 0;
+		for (t = -j; t <= R && j + t < n; t++)
+			s += g[t + R] * src[j + t];
+		dst[j] = s * nrm[j];
+	}
+	for (; j < n - R; j++) {
+		s = 0;
+		for (t = -R; t <= R; t++)
+			s += g[t + R] * src[j + t];
+		dst[j] = s * nrm[j];
+	}
+	for (; j < n; j++) {
+		s = 0;
+		for (t = -R; j + t < n; t++)
+			s += g[t + R] * src[j + t];
+		dst[j] = s * nrm[j];
+	}
+}
+
+/* o[j] = sum_t g[t] r[t][j]: one vertical window sum of a row. */
+NN_VEC static void
+vsum(int w, const float *const *r, const float *g, float *restrict o)
+{
+	const float *restrict r0 = r[0], *restrict r1 = r[1];
+	const float *restrict r2 = r[2], *restrict r3 = r[3];
+	const float *restrict r4 = r[4], *restrict r5 = r[5];
+	const float *restrict r6 = r[6], *restrict r7 = r[7];
+	const float *restrict r8 = r[8], *restrict r9 = r[9];
+	const float *restrict r10 = r[10];
+	int j;
+
+	for (j = 0; j < w; j++)
+		o[j] = g[0] * r0[j] + g[1] * r1[j] + g[2] * r2[j] +
+		    g[3] * r3[j] + g[4] * r4[j] + g[5] * r5[j] +
+		    g[6] * r6[j] + g[7] * r7[j] + g[8] * r8[j] +
+		    g[9] * r9[j] + g[10] * r10[j];
+}
+
+/* o[j] += wc (1 - SSIM) from the window sums a (5 lines of w). */
+NN_VEC static void
+ssim_row(int w, const float *a, float wc, float *restrict o)
+{
+	const float c1 = (float)(NN_SSIM_K1 * NN_SSIM_K1);
+	const float c2 = (float)(NN_SSIM_K2 * NN_SSIM_K2);
+	float cx, cy, mx, my, s;
+	int j;
+
+	for (j = 0; j < w; j++) {
+		cx = a[j];	/* means of x - SHIFT and y - SHIFT */
+		cy = a[w + j];
+		mx = cx + SHIFT;
+		my = cy + SHIFT;
+		s = (2 * mx * my + c1) * (2 * (a[4 * w + j] - cx * cy) + c2) /
+		    ((mx * mx + my * my + c1) * (a[2 * w + j] - cx * cx +
+		    a[3 * w + j] - cy * cy + c2));
+		o[j] += (1 - s) * wc;
+	}
+}
+
 NN_VEC static void
 nn_ssim_map_v(int c, int h, int w, const float *y, const float *x, float *out,
     float *ws)
 {
-	const float c1 = (float)(NN_SSIM_K1 * NN_SSIM_K1);
-	const float c2 = (float)(NN_SSIM_K2 * NN_SSIM_K2);
 	long hw = (long)h * w, q;
-	float gw[NN_SSIM_WIN], *H = ws, *acc = ws + 5 * hw, *tmp, *nw;
-	float mx, my, cx, cy, sxx, syy, sxy, s, gt, *o;
-	const float *xp, *yp;
+	float gw[NN_SSIM_WIN], gt[NN_SSIM_WIN], *H = ws, *acc, *tmp, *nw;
+	const float *rw[NN_SSIM_WIN], *xp, *yp;
 	int k, r, j, i, t, m;
+	double sn;
 
 	gauss_win(gw);
+	acc = ws + 5 * hw;	/* 5 lines of window sums */
 	tmp = acc + 5 * (long)w;	/* one line of w */
-	nw = tmp + w;			/* horizontal norms */
+	nw = tmp + w;		/* horizontal norms */
 	clip_norm(w, gw, nw);
 	for (q = 0; q < hw; q++)
 		out[q] = 0;
@@ -314,57 +365,36 @@ nn_ssim_map_v(int c, int h, int w, const float *y, const float *x, float *out,
 		xp = x + k * hw;
 		yp = y + k * hw;
 		/* horizontal pass of x, y, xx, yy, xy into H (5, h, w) */
-		for (r = 0; r < h; r++) {
+		for (r = 0; r < h; r++)
 			for (m = 0; m < 5; m++) {
 				for (j = 0; j < w; j++) {
-					float a = xp[(long)r * w + j];
-					float b = yp[(long)r * w + j];
+					float a = xp[(long)r * w + j] - SHIFT;
+					float b = yp[(long)r * w + j] - SHIFT;
 
-					a -= SHIFT;
-					b -= SHIFT;
 					tmp[j] = m == 0 ? a : m == 1 ? b :
 					    m == 2 ? a * a : m == 3 ? b * b :
 					    a * b;
 				}
-				line_same(w, tmp, gw, nw,
-				    H + m * hw + (long)r * w);
+				hline(w, tmp, gw, nw, H + m * hw + (long)r * w);
 			}
-		}
-		/* vertical pass per output row, then SSIM */
+		/* vertical pass per output row, clipped at the image */
 		for (i = 0; i < h; i++) {
-			double sn = 0;
-
+			sn = 0;
 			for (t = -R; t <= R; t++)
 				if (i + t >= 0 && i + t < h)
 					sn += gw[t + R];
 			for (m = 0; m < 5; m++) {
-				o = acc + m * (long)w;
-				for (j = 0; j < w; j++)
-					o[j] = 0;
 				for (t = -R; t <= R; t++) {
-					const float *src;
+					int in = i + t >= 0 && i + t < h;
 
-					if (i + t < 0 || i + t >= h)
-						continue;
-					src = H + m * hw + (long)(i + t) * w;
-					gt = (float)(gw[t + R] / sn);
-					for (j = 0; j < w; j++)
-						o[j] += gt * src[j];
+					rw[t + R] = H + m * hw + (long)(in ?
+					    i + t : i) * w;
+					gt[t + R] = in ? (float)(gw[t + R] /
+					    sn) : 0;
 				}
+				vsum(w, rw, gt, acc + m * (long)w);
 			}
-			for (j = 0; j < w; j++) {
-				cx = acc[j];	/* means of x - SHIFT */
-				cy = acc[w + j];
-				sxx = acc[2 * w + j] - cx * cx;
-				syy = acc[3 * w + j] - cy * cy;
-				sxy = acc[4 * w + j] - cx * cy;
-				mx = cx + SHIFT;
-				my = cy + SHIFT;
-				s = (2 * mx * my + c1) * (2 * sxy + c2) /
-				    ((mx * mx + my * my + c1) *
-				    (sxx + syy + c2));
-				out[(long)i * w + j] += (1 - s) / c;
-			}
+			ssim_row(w, acc, 1.0f / c, out + (long)i * w);
 		}
 	}
 }
