@@ -2,10 +2,10 @@
  * act: activations and the bias (see act.h).  Plain loops over contiguous
  * rows; memory-bound, so one pass per layer does bias and activation.
  */
-#include <math.h>
 #include <stddef.h>
 
 #include "nn/act.h"
+#include "nn/fexp.h"
 #include "nn/simd.h"
 
 NN_VEC static void
@@ -31,7 +31,7 @@ nn_act_forward_v(enum nn_act a, int C, long n, const float *bias, float *y)
 			break;
 		case NN_ACT_SIGMOID:
 			for (i = 0; i < n; i++)
-				y[i] = 1 / (1 + expf(-(y[i] + b)));
+				y[i] = 1 / (1 + fexp(-(y[i] + b)));
 			break;
 		}
 	}
