@@ -184,7 +184,7 @@ add_window(struct aemap *m, int i, int x0, int y0, int w, int h,
 
 /* Add window i's reconstruction at (x0, y0), weighted by the taper, into
  * the stitched image; the weights go to m->cnt. */
-static void
+NN_VEC static void
 add_rec(struct aemap *m, int i, int x0, int y0, int w, int h)
 {
 	int P = m->a->cfg.patch, C = m->a->cfg.channels, r, c, j;
