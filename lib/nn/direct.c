@@ -23,10 +23,13 @@
  *                          its own (kt4one) computes the 4 phases at once.
  * and the input gradient of each is the other kind with the same weights.
  *
- * Winograd's F(2x2, 3x3) was tried for the 3x3 layers (products on a grid
- * of 4 phases, transforms vectorised over positions): its matrix products
- * took 0.92 ms for the 32-channel 32x32 layer, but the transforms and the
- * phase split took as long again, 2.2 ms in all against 1.8 here.
+ * Winograd's F(2x2, 3x3) was tried twice for the 3x3 layers, on a grid of
+ * 4 phases.  With the transforms as passes over memory, the products took
+ * 0.92 ms for the 32-channel 32x32 layer but the transforms as long again
+ * (2.2 ms in all, 1.8 here).  With the input transform made in registers
+ * inside the product kernel, each transformed vector costs 4 loads, and
+ * the kernel is load-bound at 1.4 times this one's speed per output at
+ * best; with its output transform it was 30% slower.
  *
  * The weight gradient G[k][m] = sum_n dy[m][n] in[c(k)][n + off(k)] has a
  * second kernel (kdw): dy is laid out transposed, (n, m), so a register
