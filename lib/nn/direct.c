@@ -227,32 +227,38 @@ grid_pad(const float *x, int C, int B, int H, int W, long xcs,
 
 /* ev[j] = src[2j], od[j] = src[2j + 1] for j < n/2 (n even). */
 #if HAVE_AVX512
+/* a, b = the n (at most 32) floats from src, zero beyond. */
+TGT static inline void
+load32(const float *src, int n, __m512 *a, __m512 *b)
+{
+	*a = _mm512_maskz_loadu_ps((__mmask16)(n >= 16 ? 0xffff :
+	    (1u << n) - 1), src);
+	*b = _mm512_maskz_loadu_ps((__mmask16)(n > 16 ? (1u << (n - 16)) - 1 :
+	    0), src + 16);
+}
+
+/* Lane j = lane 2j + odd of the 32 lanes of a then b. */
+TGT static inline __m512
+every2(__m512 a, __m512 b, int odd)
+{
+	return _mm512_permutex2var_ps(a, _mm512_add_epi32(_mm512_setr_epi32(0,
+	    2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30),
+	    _mm512_set1_epi32(odd)), b);
+}
+
 TGT static void
 deinterleave(const float *src, int n, float *ev, float *od)
 {
-	const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16,
-	    18, 20, 22, 24, 26, 28, 30);
-	const __m512i io = _mm512_add_epi32(ie, _mm512_set1_epi32(1));
 	__m512 a, b;
-	__mmask16 ma, mb, mh;
-	int j;
+	__mmask16 mh;
+	int j, k;
 
-	for (j = 0; j + 32 <= n; j += 32) {
-		a = _mm512_loadu_ps(src + j);
-		b = _mm512_loadu_ps(src + j + 16);
-		_mm512_storeu_ps(ev + j / 2, _mm512_permutex2var_ps(a, ie, b));
-		_mm512_storeu_ps(od + j / 2, _mm512_permutex2var_ps(a, io, b));
-	}
-	if (j < n) {	/* the last n - j < 32 floats, under masks */
-		ma = (__mmask16)(n - j >= 16 ? 0xffff : (1u << (n - j)) - 1);
-		mb = (__mmask16)(n - j > 16 ? (1u << (n - j - 16)) - 1 : 0);
-		mh = (__mmask16)((1u << (n - j) / 2) - 1);
-		a = _mm512_maskz_loadu_ps(ma, src + j);
-		b = _mm512_maskz_loadu_ps(mb, src + j + 16);
-		_mm512_mask_storeu_ps(ev + j / 2, mh,
-		    _mm512_permutex2var_ps(a, ie, b));
-		_mm512_mask_storeu_ps(od + j / 2, mh,
-		    _mm512_permutex2var_ps(a, io, b));
+	for (j = 0; j < n; j += 32) {
+		k = n - j < 32 ? n - j : 32;
+		mh = (__mmask16)(k == 32 ? 0xffff : (1u << k / 2) - 1);
+		load32(src + j, k, &a, &b);
+		_mm512_mask_storeu_ps(ev + j / 2, mh, every2(a, b, 0));
+		_mm512_mask_storeu_ps(od + j / 2, mh, every2(a, b, 1));
 	}
 }
 #else
@@ -354,28 +360,17 @@ transpose16(__m512 *r)
 TGT static void
 place16(const float *s, long plane, int sy, int nj, float *o, int M)
 {
-	const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16,
-	    18, 20, 22, 24, 26, 28, 30);
-	__m512 r[16];
-	__mmask16 mn, ma, mb;
+	__m512 r[16], a, b;
 	int j0, n, m, j;
 
 	for (j0 = 0; j0 < nj; j0 += 16) {
 		n = nj - j0 < 16 ? nj - j0 : 16;
-		mn = (__mmask16)((1u << n) - 1);
-		/* sy 2: the 2n - 1 floats from s[2 j0] hold the n wanted */
-		ma = (__mmask16)(2 * n - 1 >= 16 ? 0xffff :
-		    (1u << (2 * n - 1)) - 1);
-		mb = (__mmask16)(2 * n - 1 > 16 ? (1u << (2 * n - 17)) - 1 : 0);
 		for (m = 0; m < 16; m++) {
 			const float *p = s + m * plane + (long)sy * j0;
 
-			if (sy == 1)
-				r[m] = _mm512_maskz_loadu_ps(mn, p);
-			else
-				r[m] = _mm512_permutex2var_ps(
-				    _mm512_maskz_loadu_ps(ma, p), ie,
-				    _mm512_maskz_loadu_ps(mb, p + 16));
+			/* sy 2: the 2n - 1 floats from p hold the n wanted */
+			load32(p, sy == 1 ? n : 2 * n - 1, &a, &b);
+			r[m] = sy == 1 ? a : every2(a, b, 0);
 		}
 		transpose16(r);
 		for (j = 0; j < n; j++)
@@ -968,38 +963,58 @@ interleave(float *dst, const float *a, const float *b, int n)
 	}
 }
 
+/*
+ * Rows 2i + ry (i < h) of y (M channels of stride ycs, nb samples of 2h x
+ * 2w) from the phase outputs ph0 (columns 2j) and ph1 (columns 2j + 1),
+ * M rows of stride cs on the frames of g.
+ */
+static void
+interleave_phases(const float *ph0, const float *ph1, long cs,
+    const struct grid *g, int M, int nb, int h, int w, int ry, float *y,
+    long ycs)
+{
+	long q;
+	int m, b, i;
+
+	for (m = 0; m < M; m++)
+		for (b = 0; b < nb; b++)
+			for (i = 0; i < h; i++) {
+				q = m * cs + ((long)b * g->Hp + i) * g->Wp;
+				interleave(y + m * ycs + ((long)b * 2 * h + 2 *
+				    i + ry) * 2 * w, ph0 + q, ph1 + q, w);
+			}
+}
+
 /* tconv4 with fewer than 8 output channels, one at a time (kt4one). */
 static void
 tconv4_narrow(const float *x, const float *A, int D0, int M, int B, int h,
     int w, float *y, struct wsp *p, const float *bias, int lrelu)
 {
 #if HAVE_AVX512
-	long xcs = (long)B * h * w, ycs = (long)B * 4 * h * w, q;
+	long xcs = (long)B * h * w, ycs = (long)B * 4 * h * w;
 	struct grid g;
-	float *o;
-	int m, c, k, ph, b, i, b0, nb;
+	float *o = p->out;
+	int m, c, k, ph, ry, b0, nb;
 
+	/* channel m's weights: per input channel, 16 as (ry, rx, a, c) */
+	for (m = 0; m < M; m++)
+		for (c = 0; c < D0; c++)
+			for (ph = 0; ph < 4; ph++)
+				for (k = 0; k < 4; k++)
+					p->wp[((long)m * D0 + c) * 16 + ph * 4 +
+					    k] = A[widx(WM_PHASE, M, m, c * 4 +
+					    k, ph / 2, ph % 2)];
 	for (b0 = 0; b0 < B; b0 += nb) {
 		nb = B - b0 < p->nb ? B - b0 : p->nb;
 		g.p = p->in;
 		grid_pad(x + b0 * (long)h * w, D0, nb, h, w, xcs, &g);
-		o = p->out;
 		for (m = 0; m < M; m++) {
-			for (c = 0; c < D0; c++)
-				for (ph = 0; ph < 4; ph++)
-					for (k = 0; k < 4; k++)
-						p->wp[c * 16 + ph * 4 + k] =
-						    A[widx(WM_PHASE, M, m, c * 4 +
-						    k, ph / 2, ph % 2)];
-			kt4one(g.L, D0, p->wp, &g, o, g.cs, bias, m, lrelu);
-			for (b = 0; b < nb; b++)
-				for (i = 0; i < 2 * h; i++) {
-					ph = i % 2 * 2;
-					q = ((long)b * g.Hp + i / 2) * g.Wp;
-					interleave(y + m * ycs + ((long)(b0 + b) *
-					    2 * h + i) * 2 * w, o + ph * g.cs + q,
-					    o + (ph + 1) * g.cs + q, w);
-				}
+			kt4one(g.L, D0, p->wp + (long)m * D0 * 16, &g, o, g.cs,
+			    bias, m, lrelu);
+			for (ry = 0; ry < 2; ry++)
+				interleave_phases(o + ry * 2 * g.cs, o + (ry *
+				    2 + 1) * g.cs, g.cs, &g, 1, nb, h, w, ry,
+				    y + m * ycs + b0 * 4 * (long)h * w, ycs);
 		}
 	}
 #else
@@ -1021,7 +1036,7 @@ tconv4(const float *x, const float *A, int D0, int M, int B, int h, int w,
 	long xcs = (long)B * h * w, ycs = (long)B * 4 * h * w;
 	long mk = (long)M * 4 * D0;
 	struct grid g, o[2];
-	int ry, rx, m, b, i, b0, nb;
+	int ry, rx, b0, nb;
 
 	if (M < 8) {
 		tconv4_narrow(x, A, D0, M, B, h, w, y, p, bias, lrelu);
@@ -1042,17 +1057,8 @@ tconv4(const float *x, const float *A, int D0, int M, int B, int h, int w,
 				run_fwd(WM_PHASE, p->wp + (ry * 2 + rx) * mk,
 				    ry, rx, &g, M, 4 * D0, o[rx].p, p, bias,
 				    lrelu);
-			for (m = 0; m < M; m++)
-				for (b = 0; b < nb; b++)
-					for (i = 0; i < h; i++) {
-						long q = m * o[0].cs + ((long)b *
-						    o[0].Hp + i) * o[0].Wp;
-
-						interleave(y + m * ycs +
-						    ((long)(b0 + b) * 2 * h +
-						    2 * i + ry) * 2 * w,
-						    o[0].p + q, o[1].p + q, w);
-					}
+			interleave_phases(o[0].p, o[1].p, o[0].cs, &g, M, nb,
+			    h, w, ry, y + b0 * 4 * (long)h * w, ycs);
 		}
 	}
 }

@@ -304,7 +304,9 @@ hline(int n, const float *src, const float *g, const float *nrm,
 	}
 }
 
-/* o[j] = sum_t g[t] r[t][j]: one vertical window sum of a row. */
+/* o[j] = sum_t g[t] r[t][j]: one vertical window sum of a row, the taps
+ * written out (restrict pointers let the loop vectorise). */
+_Static_assert(NN_SSIM_WIN == 11, "vsum has 11 taps");
 NN_VEC static void
 vsum(int w, const float *const *r, const float *g, float *restrict o)
 {
