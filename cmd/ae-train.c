@@ -970,6 +970,7 @@ main(int argc, char *argv[])
 	rate = train(&a, &d, &st, &s, &o, best, &cpu);
 
 	memcpy(a.params, best, a.nparams * sizeof *best);
+	ae_params_changed(&a);
 	put_settings(&meta, &st, &d);
 	now_t = time(NULL);
 	gmtime_r(&now_t, &tm);

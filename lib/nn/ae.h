@@ -56,6 +56,7 @@ struct ae_layer {
 	int h, w;		/* input side */
 	int oh, ow;		/* output side */
 	long woff, boff;	/* weights and bias offsets in params */
+	int packed;		/* weights also in packed, at woff */
 	char name[16];		/* "enc1", ..., "dec1" */
 };
 
@@ -76,8 +77,14 @@ struct ae {
 	int nl;			/* layers */
 	struct ae_layer L[AE_MAXL];
 	long nparams;		/* floats in params, padding included */
-	float *params;		/* (nparams) */
+	float *params;		/* (nparams); after writing it directly,
+				 * call ae_params_changed() */
 	float *grad, *m, *v;	/* (nparams) each */
+	float *packed;		/* (nparams) weights laid out for the
+				 * forward kernels (nn_conv_pack) */
+	long gen, packed_gen;	/* params' version, and packed's */
+	int sub;		/* samples a lane runs through the whole
+				 * network at a time in ae_forward */
 	struct nn_adam opt;	/* defaults of nn_adam_init() */
 	long step;		/* Adam steps taken */
 	int bmax;		/* largest batch */
@@ -116,8 +123,17 @@ void ae_free(struct ae *a);
  */
 void ae_init_params(struct ae *a, unsigned long seed);
 
-/* Reconstruct B <= bmax samples: x, y (B, C, P, P). */
+/*
+ * Reconstruct B <= bmax samples: x, y (B, C, P, P).  Each lane takes its
+ * samples through the whole network a->sub at a time, so a layer reads
+ * its input from the cache the previous layer wrote it to, with the
+ * weights packed once per change of the parameters.
+ */
 void ae_forward(struct ae *a, int B, const float *x, float *y);
+
+/* Tell the network that a->params was written directly (ae_init_params,
+ * ae_load_params and ae_update do it themselves). */
+void ae_params_changed(struct ae *a);
 
 /*
  * Loss (wl2 L2 + (1 - wl2) (1 - SSIM), see nn_loss_mix) of B samples

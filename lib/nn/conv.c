@@ -191,10 +191,20 @@ chunk_of(const struct geo *g, long rows, size_t wsn)
 	return n < rows ? n : rows;
 }
 
+int
+nn_conv_pack(const struct nn_conv *c, int h, int w, const float *wt,
+    float *packed)
+{
+	if (!nn__direct_ok(c, h, w))
+		return 0;
+	nn__direct_pack(c, h, w, wt, packed);
+	return 1;
+}
+
 void
 nn_conv_forward(const struct nn_conv *c, int B, int h, int w,
-    const float *x, const float *wt, const float *bias, float *y,
-    float *ws, size_t wsn)
+    const float *x, const float *wt, const float *packed, const float *bias,
+    float *y, float *ws, size_t wsn)
 {
 	int kk = c->k * c->k;
 	struct geo g;
@@ -207,7 +217,7 @@ nn_conv_forward(const struct nn_conv *c, int B, int h, int w,
 		if (wsn < nn__direct_wsize(c, B, h, w))
 			BUG("conv workspace too small");
 		ohw = c->transposed ? (long)g.h * g.w : (long)g.oh * g.ow;
-		if (nn__direct_forward(c, B, h, w, x, wt, bias, y, ws))
+		if (nn__direct_forward(c, B, h, w, x, wt, packed, bias, y, ws))
 			return;	/* bias and activation done */
 	} else if (!c->transposed) {
 		ohw = (long)g.oh * g.ow;

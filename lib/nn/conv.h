@@ -51,13 +51,23 @@ size_t nn_conv_wsize(const struct nn_conv *c, int B, int h, int w);
 void nn__conv_set_chunk(size_t floats);
 
 /*
+ * Weights laid out once for many forward passes on h x w inputs: packed
+ * (nn_conv_nweights floats) from wt.  Returns 1, or 0 when the layer runs
+ * from wt as it is (then pass NULL to nn_conv_forward).  Packing inside
+ * every forward pass costs about 1 ms for the auto-encoder's million
+ * weights, a lot for passes over a few windows.
+ */
+int nn_conv_pack(const struct nn_conv *c, int h, int w, const float *wt,
+    float *packed);
+
+/*
  * Forward for B samples of h x w: x (IC, B, h, w) -> y (OC, B, oh, ow),
- * y = act(conv(x, w) + bias).  ws holds wsn floats, at least what
- * nn_conv_wsize() asks for.
+ * y = act(conv(x, w) + bias).  packed is what nn_conv_pack() made of wt,
+ * or NULL.  ws holds wsn floats, at least what nn_conv_wsize() asks for.
  */
 void nn_conv_forward(const struct nn_conv *c, int B, int h, int w,
-    const float *x, const float *wt, const float *bias, float *y,
-    float *ws, size_t wsn);
+    const float *x, const float *wt, const float *packed, const float *bias,
+    float *y, float *ws, size_t wsn);
 
 /*
  * Backward.  y is the forward output and dy (OC, B, oh, ow) its gradient;

@@ -67,8 +67,8 @@ struct lay {
 static double
 loss_at(struct lay *L)
 {
-	nn_conv_forward(&L->c, L->B, L->h, L->w, L->x, L->wt, L->bias, L->y,
-	    L->ws, L->wsn);
+	nn_conv_forward(&L->c, L->B, L->h, L->w, L->x, L->wt, NULL, L->bias,
+	    L->y, L->ws, L->wsn);
 	return gc_dot(L->y, L->r, L->ny);
 }
 
@@ -79,8 +79,8 @@ pre_act(struct lay *L, float *pre)
 	struct nn_conv lin = L->c;
 
 	lin.act = NN_ACT_NONE;
-	nn_conv_forward(&lin, L->B, L->h, L->w, L->x, L->wt, L->bias, pre,
-	    L->ws, L->wsn);
+	nn_conv_forward(&lin, L->B, L->h, L->w, L->x, L->wt, NULL, L->bias,
+	    pre, L->ws, L->wsn);
 }
 
 /* Did a sign of the pre-activation change against base? */
@@ -205,6 +205,31 @@ check(struct nn_conv c, int B, int h, int w, int onechunk)
 	free(L.ws); free(ref); free(base);
 }
 
+/* Weights packed once give the very output y of packing in the pass. */
+static void
+packed_same(struct nn_conv c, int B, int h, int w, const float *x,
+    const float *wt, const float *b, const float *y, float *ws, size_t wsn)
+{
+	long ny = (long)c.oc * B * nn_conv_outside(&c, h) *
+	    nn_conv_outside(&c, w), nw = nn_conv_nweights(&c);
+	float *packed = malloc(nw * sizeof *packed);
+	float *yp = malloc(ny * sizeof *yp);
+	char what[200];
+
+	snprintf(what, sizeof what, "%s %d->%d k%d s%d %dx%d B%d: forward "
+	    "with weights packed beforehand is identical%s",
+	    c.transposed ? "tconv" : "conv", c.ic, c.oc, c.k, c.s, h, w, B,
+	    nn__direct_ok(&c, h, w) ? "" : " (im2col: nothing to pack)");
+	if (nn_conv_pack(&c, h, w, wt, packed))
+		nn_conv_forward(&c, B, h, w, x, wt, packed, b, yp, ws, wsn);
+	else	/* only the direct path has a packed form */
+		nn_conv_forward(&c, B, h, w, x, wt, NULL, b, yp, ws, wsn);
+	t_ok(nn_conv_pack(&c, h, w, wt, packed) == nn__direct_ok(&c, h, w) &&
+	    memcmp(yp, y, ny * sizeof *y) == 0, what);
+	free(packed);
+	free(yp);
+}
+
 /*
  * The AVX-512 path against the im2col path on the same data: outputs,
  * input and weight gradients.
@@ -234,7 +259,7 @@ paths(struct nn_conv c, int B, int h, int w)
 		dx[k] = malloc(nx * sizeof(float));
 		dw[k] = calloc(nw, sizeof(float));
 		nn__direct_enable(k == 0);
-		nn_conv_forward(&c, B, h, w, x, wt, b, y[k], ws, wsn);
+		nn_conv_forward(&c, B, h, w, x, wt, NULL, b, y[k], ws, wsn);
 		g.s = 5;
 		gc_fill(&g, dy[k], ny, -1, 1);
 		nn_conv_backward(&c, B, h, w, x, wt, y[k], dy[k], dx[k], dw[k],
@@ -253,6 +278,7 @@ paths(struct nn_conv c, int B, int h, int w)
 		s[2] = fmax(s[2], fabs(dw[1][i]));
 	}
 	nn__direct_enable(1);
+	packed_same(c, B, h, w, x, wt, b, y[0], ws, wsn);
 	snprintf(what, sizeof what, "%s %d->%d k%d s%d %dx%d B%d: AVX-512 "
 	    "path (%s) equals im2col (rel. err y %.1g, dx %.1g, dw %.1g)",
 	    c.transposed ? "tconv" : "conv", c.ic, c.oc, c.k, c.s, h, w, B,

@@ -985,31 +985,48 @@ interleave_phases(const float *ph0, const float *ph1, long cs,
 			}
 }
 
+/*
+ * Pack A (D0, M, 4, 4) for tconv4 into wp: under 8 output channels,
+ * kt4one's layout (per channel m and input channel, 16 weights as (ry,
+ * rx, a, c)); else kfwd's, one block of M x 4*D0 per phase.
+ */
+static void
+pack_t4(const float *A, int D0, int M, float *wp)
+{
+	long mk = (long)M * 4 * D0;
+	int m, c, k, ph;
+
+	if (M >= 8) {
+		for (ph = 0; ph < 4; ph++)
+			pack(WM_PHASE, A, M, ph / 2, ph % 2, M, 4 * D0,
+			    wp + ph * mk);
+		return;
+	}
+	for (m = 0; m < M; m++)
+		for (c = 0; c < D0; c++)
+			for (ph = 0; ph < 4; ph++)
+				for (k = 0; k < 4; k++)
+					*wp++ = A[widx(WM_PHASE, M, m, c * 4 +
+					    k, ph / 2, ph % 2)];
+}
+
 /* tconv4 with fewer than 8 output channels, one at a time (kt4one). */
 static void
-tconv4_narrow(const float *x, const float *A, int D0, int M, int B, int h,
+tconv4_narrow(const float *x, const float *wp, int D0, int M, int B, int h,
     int w, float *y, struct wsp *p, const float *bias, int lrelu)
 {
 #if HAVE_AVX512
 	long xcs = (long)B * h * w, ycs = (long)B * 4 * h * w;
 	struct grid g;
 	float *o = p->out;
-	int m, c, k, ph, ry, b0, nb;
+	int m, ry, b0, nb;
 
-	/* channel m's weights: per input channel, 16 as (ry, rx, a, c) */
-	for (m = 0; m < M; m++)
-		for (c = 0; c < D0; c++)
-			for (ph = 0; ph < 4; ph++)
-				for (k = 0; k < 4; k++)
-					p->wp[((long)m * D0 + c) * 16 + ph * 4 +
-					    k] = A[widx(WM_PHASE, M, m, c * 4 +
-					    k, ph / 2, ph % 2)];
 	for (b0 = 0; b0 < B; b0 += nb) {
 		nb = B - b0 < p->nb ? B - b0 : p->nb;
 		g.p = p->in;
 		grid_pad(x + b0 * (long)h * w, D0, nb, h, w, xcs, &g);
 		for (m = 0; m < M; m++) {
-			kt4one(g.L, D0, p->wp + (long)m * D0 * 16, &g, o, g.cs,
+			kt4one(g.L, D0, wp + (long)m * D0 * 16, &g, o, g.cs,
 			    bias, m, lrelu);
 			for (ry = 0; ry < 2; ry++)
 				interleave_phases(o + ry * 2 * g.cs, o + (ry *
@@ -1018,19 +1035,19 @@ tconv4_narrow(const float *x, const float *A, int D0, int M, int B, int h,
 		}
 	}
 #else
-	(void)x; (void)A; (void)D0; (void)M; (void)B; (void)h; (void)w;
+	(void)x; (void)wp; (void)D0; (void)M; (void)B; (void)h; (void)w;
 	(void)y; (void)p; (void)bias; (void)lrelu;
 #endif
 }
 
 /*
  * A transposed 4x4/2 conv of x (D0 channels, B samples of h x w) with
- * weights A (D0, M, 4, 4) into y (M, B, 2h, 2w): per chunk, the four
+ * weights packed by pack_t4 into y (M, B, 2h, 2w): per chunk, the four
  * phases, a row parity at a time into two grids whose rows are then
  * interleaved.
  */
 static void
-tconv4(const float *x, const float *A, int D0, int M, int B, int h, int w,
+tconv4(const float *x, const float *wp, int D0, int M, int B, int h, int w,
     float *y, struct wsp *p, const float *bias, int lrelu)
 {
 	long xcs = (long)B * h * w, ycs = (long)B * 4 * h * w;
@@ -1039,13 +1056,9 @@ tconv4(const float *x, const float *A, int D0, int M, int B, int h, int w,
 	int ry, rx, b0, nb;
 
 	if (M < 8) {
-		tconv4_narrow(x, A, D0, M, B, h, w, y, p, bias, lrelu);
+		tconv4_narrow(x, wp, D0, M, B, h, w, y, p, bias, lrelu);
 		return;
 	}
-	for (ry = 0; ry < 2; ry++)
-		for (rx = 0; rx < 2; rx++)
-			pack(WM_PHASE, A, M, ry, rx, M, 4 * D0, p->wp +
-			    (ry * 2 + rx) * mk);
 	for (b0 = 0; b0 < B; b0 += nb) {
 		nb = B - b0 < p->nb ? B - b0 : p->nb;
 		g.p = p->in;
@@ -1054,7 +1067,7 @@ tconv4(const float *x, const float *A, int D0, int M, int B, int h, int w,
 		grid_set(&o[1], M, nb, g.Hp, g.Wp, p->out + M * o[0].cs);
 		for (ry = 0; ry < 2; ry++) {
 			for (rx = 0; rx < 2; rx++)
-				run_fwd(WM_PHASE, p->wp + (ry * 2 + rx) * mk,
+				run_fwd(WM_PHASE, wp + (ry * 2 + rx) * mk,
 				    ry, rx, &g, M, 4 * D0, o[rx].p, p, bias,
 				    lrelu);
 			interleave_phases(o[0].p, o[1].p, o[0].cs, &g, M, nb,
@@ -1064,31 +1077,30 @@ tconv4(const float *x, const float *A, int D0, int M, int B, int h, int w,
 }
 
 /* A 4x4/2 conv of x (D1 channels, B samples of h x w) with weights A (M,
- * D1, 4, 4) into y (M, B, h/2, w/2). */
+ * D1, 4, 4), packed as WM_S2D in wp, into y (M, B, h/2, w/2). */
 static void
-conv4(const float *x, const float *A, int D1, int M, int B, int h, int w,
+conv4(const float *x, const float *wp, int D1, int M, int B, int h, int w,
     float *y, struct wsp *p, const float *bias, int lrelu)
 {
 	long xcs = (long)B * h * w, ycs = xcs / 4, ohw = (long)h * w / 4;
 	struct grid g;
 	int b0, nb;
 
-	pack(WM_S2D, A, D1, 0, 0, M, 16 * D1, p->wp);
 	for (b0 = 0; b0 < B; b0 += nb) {
 		nb = B - b0 < p->nb ? B - b0 : p->nb;
 		g.p = p->in;
 		grid_s2d(x + b0 * (long)h * w, D1, nb, h, w, xcs, &g);
-		run_fwd(WM_S2D, p->wp, 0, 0, &g, M, 16 * D1, p->out, p, bias,
+		run_fwd(WM_S2D, wp, 0, 0, &g, M, 16 * D1, p->out, p, bias,
 		    lrelu);
 		extract(p->out, g.cs, M, nb, g.Hp, g.Wp, h / 2, w / 2, ycs,
 		    y + b0 * ohw);
 	}
 }
 
-/* A 3x3/1 conv of x (D channels, B samples) into y (M, ...), W by mode
- * from A. */
+/* A 3x3/1 conv of x (D channels, B samples) into y (M, ...), with the
+ * weights packed by mode in wp. */
 static void
-conv3(enum wmode mode, const float *x, const float *A, int D, int D1, int M,
+conv3(enum wmode mode, const float *x, const float *wp, int D, int M,
     int B, int h, int w, float *y, struct wsp *p, const float *bias,
     int lrelu)
 {
@@ -1096,22 +1108,43 @@ conv3(enum wmode mode, const float *x, const float *A, int D, int D1, int M,
 	struct grid g;
 	int b0, nb;
 
-	pack(mode, A, D1, 0, 0, M, 9 * D, p->wp);
 	for (b0 = 0; b0 < B; b0 += nb) {
 		nb = B - b0 < p->nb ? B - b0 : p->nb;
 		g.p = p->in;
 		grid_pad(x + b0 * hw, D, nb, h, w, B * hw, &g);
-		run_fwd(mode, p->wp, 0, 0, &g, M, 9 * D, p->out, p, bias,
+		run_fwd(mode, wp, 0, 0, &g, M, 9 * D, p->out, p, bias,
 		    lrelu);
 		extract(p->out, g.cs, M, nb, g.Hp, g.Wp, h, w, B * hw,
 		    y + b0 * hw);
 	}
 }
 
+void
+nn__direct_pack(const struct nn_conv *c, int h, int w, const float *wt,
+    float *packed)
+{
+	switch (kind_of(c, h, w)) {
+	case K_C3:	/* wt (OC, IC, 3, 3) */
+		pack(WM_DIRECT3, wt, c->ic, 0, 0, c->oc, 9 * c->ic, packed);
+		break;
+	case K_T3:	/* wt (IC, OC, 3, 3): flipped, transposed */
+		pack(WM_FLIPT3, wt, c->oc, 0, 0, c->oc, 9 * c->ic, packed);
+		break;
+	case K_C4:
+		pack(WM_S2D, wt, c->ic, 0, 0, c->oc, 16 * c->ic, packed);
+		break;
+	case K_T4:	/* wt (IC, OC, 4, 4) */
+		pack_t4(wt, c->ic, c->oc, packed);
+		break;
+	default:
+		break;
+	}
+}
+
 int
 nn__direct_forward(const struct nn_conv *c, int B, int h, int w,
-    const float *x, const float *wt, const float *bias, float *y,
-    float *ws)
+    const float *x, const float *wt, const float *packed, const float *bias,
+    float *y, float *ws)
 {
 	int lrelu = c->act == NN_ACT_LRELU, fused = c->act != NN_ACT_SIGMOID;
 	const float *b = fused ? bias : NULL;
@@ -1119,20 +1152,21 @@ nn__direct_forward(const struct nn_conv *c, int B, int h, int w,
 
 	carve(c, B, h, w, ws, &p);
 	lrelu &= fused;
+	if (packed == NULL) {
+		nn__direct_pack(c, h, w, wt, p.wp);
+		packed = p.wp;
+	}
 	switch (kind_of(c, h, w)) {
-	case K_C3:	/* wt (OC, IC, 3, 3) */
-		conv3(WM_DIRECT3, x, wt, c->ic, c->ic, c->oc, B, h, w, y, &p,
-		    b, lrelu);
-		break;
-	case K_T3:	/* wt (IC, OC, 3, 3): flipped, transposed */
-		conv3(WM_FLIPT3, x, wt, c->ic, c->oc, c->oc, B, h, w, y, &p,
-		    b, lrelu);
+	case K_C3:
+	case K_T3:
+		conv3(c->transposed ? WM_FLIPT3 : WM_DIRECT3, x, packed, c->ic,
+		    c->oc, B, h, w, y, &p, b, lrelu);
 		break;
 	case K_C4:
-		conv4(x, wt, c->ic, c->oc, B, h, w, y, &p, b, lrelu);
+		conv4(x, packed, c->ic, c->oc, B, h, w, y, &p, b, lrelu);
 		break;
-	case K_T4:	/* wt (IC, OC, 4, 4) */
-		tconv4(x, wt, c->ic, c->oc, B, h, w, y, &p, b, lrelu);
+	case K_T4:
+		tconv4(x, packed, c->ic, c->oc, B, h, w, y, &p, b, lrelu);
 		break;
 	default:
 		break;
@@ -1149,18 +1183,23 @@ nn__direct_dx(const struct nn_conv *c, int B, int h, int w,
 	carve(c, B, h, w, ws, &p);
 	switch (kind_of(c, h, w)) {
 	case K_C3:	/* the transposed conv of dy: flipped, transposed */
-		conv3(WM_FLIPT3, dy, wt, c->oc, c->ic, c->ic, B, h, w, dx, &p,
-		    NULL, 0);
+		pack(WM_FLIPT3, wt, c->ic, 0, 0, c->ic, 9 * c->oc, p.wp);
+		conv3(WM_FLIPT3, dy, p.wp, c->oc, c->ic, B, h, w, dx, &p, NULL,
+		    0);
 		break;
 	case K_T3:	/* a conv of dy with wt (IC, OC, 3, 3) as (out, in) */
-		conv3(WM_DIRECT3, dy, wt, c->oc, c->oc, c->ic, B, h, w, dx, &p,
-		    NULL, 0);
+		pack(WM_DIRECT3, wt, c->oc, 0, 0, c->ic, 9 * c->oc, p.wp);
+		conv3(WM_DIRECT3, dy, p.wp, c->oc, c->ic, B, h, w, dx, &p, NULL,
+		    0);
 		break;
 	case K_C4:	/* the transposed conv of dy (OC, h/2, w/2) */
-		tconv4(dy, wt, c->oc, c->ic, B, h / 2, w / 2, dx, &p, NULL, 0);
+		pack_t4(wt, c->oc, c->ic, p.wp);
+		tconv4(dy, p.wp, c->oc, c->ic, B, h / 2, w / 2, dx, &p, NULL,
+		    0);
 		break;
 	case K_T4:	/* a 4x4/2 conv of dy (OC, 2h, 2w) */
-		conv4(dy, wt, c->oc, c->ic, B, 2 * h, 2 * w, dx, &p, NULL, 0);
+		pack(WM_S2D, wt, c->oc, 0, 0, c->ic, 16 * c->oc, p.wp);
+		conv4(dy, p.wp, c->oc, c->ic, B, 2 * h, 2 * w, dx, &p, NULL, 0);
 		break;
 	default:
 		break;

@@ -26,14 +26,20 @@ int nn__direct_dw_ok(const struct nn_conv *c, int h, int w);
 /* Workspace floats for B samples (0 when !nn__direct_ok). */
 size_t nn__direct_wsize(const struct nn_conv *c, int B, int h, int w);
 
+/* packed (nn_conv_nweights floats) = the weights wt laid out for the
+ * forward kernels (needs nn__direct_ok). */
+void nn__direct_pack(const struct nn_conv *c, int h, int w, const float *wt,
+    float *packed);
+
 /*
- * y (OC, B, oh, ow) = conv(x); with the bias and the activation applied as
- * the output is stored, returning 1, or (a sigmoid layer) without either,
- * returning 0.
+ * y (OC, B, oh, ow) = conv(x), with the weights packed by nn__direct_pack
+ * (or, when packed is NULL, packed here from wt); with the bias and the
+ * activation applied as the output is stored, returning 1, or (a sigmoid
+ * layer) without either, returning 0.
  */
 int nn__direct_forward(const struct nn_conv *c, int B, int h, int w,
-    const float *x, const float *wt, const float *bias, float *y,
-    float *ws);
+    const float *x, const float *wt, const float *packed, const float *bias,
+    float *y, float *ws);
 
 /* dx (IC, B, h, w) = the input gradient for pre-activation gradient dy. */
 void nn__direct_dx(const struct nn_conv *c, int B, int h, int w,
