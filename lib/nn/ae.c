@@ -135,6 +135,18 @@ build(struct ae *a, const struct ae_config *cfg)
 	a->nparams = off;
 }
 
+/* Floats of layer l's output for a lane of per samples: dense, or for
+ * up to sub of them at a time, a padded grid (lane_forward). */
+static size_t
+act_size(const struct ae_layer *l, int per, int sub)
+{
+	size_t dense = (size_t)l->c.oc * l->oh * l->ow * per;
+	size_t grid = nn_conv_grid_size(l->c.oc, sub < per ? sub : per, l->oh,
+	    l->ow);
+
+	return dense > grid ? dense : grid;
+}
+
 int
 ae_init(struct ae *a, const struct ae_config *cfg, int bmax, int nthreads,
     char *err, size_t errlen)
@@ -187,9 +199,8 @@ ae_init(struct ae *a, const struct ae_config *cfg, int bmax, int nthreads,
 		if (!(ln->act[0] = alloc_floats(n)))
 			goto nomem;
 		for (i = 0; i < a->nl; i++) {
-			n = (size_t)a->L[i].c.oc * a->L[i].oh * a->L[i].ow *
-			    per;
-			if (!(ln->act[i + 1] = alloc_floats(n)))
+			if (!(ln->act[i + 1] = alloc_floats(act_size(&a->L[i],
+			    per, a->sub))))
 				goto nomem;
 		}
 		ln->wsn = maxws;
@@ -320,21 +331,31 @@ from_cnhw(const float *t, int nb, int C, long hw, float *x)
 			    t + ((long)c * nb + b) * hw, hw * sizeof *t);
 }
 
-/* Samples b0 .. b0 + nb - 1 of the batch through the network into the
- * lane's activations, with the packed weights or without. */
+/*
+ * Samples b0 .. b0 + nb - 1 of the batch through the network into the
+ * lane's activations.  For training they are dense (the backward pass
+ * reads them); for inference (infer), the weights are the packed ones,
+ * and where two layers of the AVX-512 path meet, the activation between
+ * them stays a padded grid.
+ */
 static void
-lane_forward(struct ae *a, struct ae_lane *ln, int b0, int nb, int packed)
+lane_forward(struct ae *a, struct ae_lane *ln, int b0, int nb, int infer)
 {
-	int C = a->cfg.channels, i;
+	int C = a->cfg.channels, i, grid = 0;
 	long hw = (long)a->cfg.patch * a->cfg.patch;
 	const struct ae_layer *l;
 
 	to_cnhw(a->bx + (long)b0 * C * hw, nb, C, hw, ln->act[0]);
 	for (i = 0; i < a->nl; i++) {
 		l = &a->L[i];
+		grid = grid & NN_GRID_OUT ? NN_GRID_IN : 0;
+		if (infer && i + 1 < a->nl && nn_conv_grid_ok(&l->c, l->h, l->w,
+		    NN_GRID_OUT) && nn_conv_grid_ok(&a->L[i + 1].c, l->oh,
+		    l->ow, NN_GRID_IN))
+			grid |= NN_GRID_OUT;
 		nn_conv_forward(&l->c, nb, l->h, l->w, ln->act[i],
-		    a->params + l->woff, packed && l->packed ? a->packed +
-		    l->woff : NULL, a->params + l->boff, ln->act[i + 1],
+		    a->params + l->woff, infer && l->packed ? a->packed +
+		    l->woff : NULL, a->params + l->boff, ln->act[i + 1], grid,
 		    ln->ws, ln->wsn);
 	}
 }

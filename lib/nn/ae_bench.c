@@ -95,7 +95,7 @@ layers(void)
 			t0 = bench_seconds(CLOCK_THREAD_CPUTIME_ID);
 			nn_conv_forward(&L->c, B, L->h, L->w, ln->act[l],
 			    a.params + L->woff, NULL, a.params + L->boff,
-			    ln->act[l + 1], ln->ws, ln->wsn);
+			    ln->act[l + 1], 0, ln->ws, ln->wsn);
 			if (r >= 0)
 				vf[r] = bench_seconds(CLOCK_THREAD_CPUTIME_ID) -
 				    t0;

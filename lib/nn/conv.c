@@ -201,10 +201,22 @@ nn_conv_pack(const struct nn_conv *c, int h, int w, const float *wt,
 	return 1;
 }
 
+int
+nn_conv_grid_ok(const struct nn_conv *c, int h, int w, int how)
+{
+	return nn__direct_grid_ok(c, h, w, how == NN_GRID_OUT);
+}
+
+size_t
+nn_conv_grid_size(int C, int B, int h, int w)
+{
+	return nn__direct_grid_size(C, B, h, w);
+}
+
 void
 nn_conv_forward(const struct nn_conv *c, int B, int h, int w,
     const float *x, const float *wt, const float *packed, const float *bias,
-    float *y, float *ws, size_t wsn)
+    float *y, int grid, float *ws, size_t wsn)
 {
 	int kk = c->k * c->k;
 	struct geo g;
@@ -213,11 +225,15 @@ nn_conv_forward(const struct nn_conv *c, int B, int h, int w,
 	geo_of(c, h, w, &g);
 	rows = (long)B * g.oh;
 	chunk = chunk_of(&g, rows, wsn);
+	if (((grid & NN_GRID_IN) && !nn_conv_grid_ok(c, h, w, NN_GRID_IN)) ||
+	    ((grid & NN_GRID_OUT) && !nn_conv_grid_ok(c, h, w, NN_GRID_OUT)))
+		BUG("conv layer cannot take or give a grid");
 	if (nn__direct_ok(c, h, w)) {
 		if (wsn < nn__direct_wsize(c, B, h, w))
 			BUG("conv workspace too small");
 		ohw = c->transposed ? (long)g.h * g.w : (long)g.oh * g.ow;
-		if (nn__direct_forward(c, B, h, w, x, wt, packed, bias, y, ws))
+		if (nn__direct_forward(c, B, h, w, x, wt, packed, bias, y, grid,
+		    ws))
 			return;	/* bias and activation done */
 	} else if (!c->transposed) {
 		ohw = (long)g.oh * g.ow;

@@ -61,13 +61,30 @@ int nn_conv_pack(const struct nn_conv *c, int h, int w, const float *wt,
     float *packed);
 
 /*
+ * Activations between two layers of the AVX-512 path can stay in the
+ * layout its kernels read, a padded grid: per channel, the samples' h x w
+ * pixels in frames of (h + 1) x (w + 1) with a zero top row and left
+ * column, laid end to end (see direct.c).  The next layer then reads the
+ * previous one's output where it lies, instead of a copy out of one
+ * layout and into the other.  nn_conv_grid_ok says whether layer c on h x
+ * w inputs can read its input (NN_GRID_IN) or write its output
+ * (NN_GRID_OUT) so; nn_conv_grid_size gives the floats of such a buffer.
+ */
+#define NN_GRID_IN 1
+#define NN_GRID_OUT 2
+int nn_conv_grid_ok(const struct nn_conv *c, int h, int w, int how);
+size_t nn_conv_grid_size(int C, int B, int h, int w);
+
+/*
  * Forward for B samples of h x w: x (IC, B, h, w) -> y (OC, B, oh, ow),
  * y = act(conv(x, w) + bias).  packed is what nn_conv_pack() made of wt,
- * or NULL.  ws holds wsn floats, at least what nn_conv_wsize() asks for.
+ * or NULL.  grid says which of x and y are padded grids (NN_GRID_IN,
+ * NN_GRID_OUT, as nn_conv_grid_ok allows), or 0 (both dense).  ws holds
+ * wsn floats, at least what nn_conv_wsize() asks for.
  */
 void nn_conv_forward(const struct nn_conv *c, int B, int h, int w,
     const float *x, const float *wt, const float *packed, const float *bias,
-    float *y, float *ws, size_t wsn);
+    float *y, int grid, float *ws, size_t wsn);
 
 /*
  * Backward.  y is the forward output and dy (OC, B, oh, ow) its gradient;

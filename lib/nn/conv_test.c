@@ -68,7 +68,7 @@ static double
 loss_at(struct lay *L)
 {
 	nn_conv_forward(&L->c, L->B, L->h, L->w, L->x, L->wt, NULL, L->bias,
-	    L->y, L->ws, L->wsn);
+	    L->y, 0, L->ws, L->wsn);
 	return gc_dot(L->y, L->r, L->ny);
 }
 
@@ -80,7 +80,7 @@ pre_act(struct lay *L, float *pre)
 
 	lin.act = NN_ACT_NONE;
 	nn_conv_forward(&lin, L->B, L->h, L->w, L->x, L->wt, NULL, L->bias,
-	    pre, L->ws, L->wsn);
+	    pre, 0, L->ws, L->wsn);
 }
 
 /* Did a sign of the pre-activation change against base? */
@@ -221,9 +221,10 @@ packed_same(struct nn_conv c, int B, int h, int w, const float *x,
 	    c.transposed ? "tconv" : "conv", c.ic, c.oc, c.k, c.s, h, w, B,
 	    nn__direct_ok(&c, h, w) ? "" : " (im2col: nothing to pack)");
 	if (nn_conv_pack(&c, h, w, wt, packed))
-		nn_conv_forward(&c, B, h, w, x, wt, packed, b, yp, ws, wsn);
+		nn_conv_forward(&c, B, h, w, x, wt, packed, b, yp, 0, ws,
+		    wsn);
 	else	/* only the direct path has a packed form */
-		nn_conv_forward(&c, B, h, w, x, wt, NULL, b, yp, ws, wsn);
+		nn_conv_forward(&c, B, h, w, x, wt, NULL, b, yp, 0, ws, wsn);
 	t_ok(nn_conv_pack(&c, h, w, wt, packed) == nn__direct_ok(&c, h, w) &&
 	    memcmp(yp, y, ny * sizeof *y) == 0, what);
 	free(packed);
@@ -259,7 +260,8 @@ paths(struct nn_conv c, int B, int h, int w)
 		dx[k] = malloc(nx * sizeof(float));
 		dw[k] = calloc(nw, sizeof(float));
 		nn__direct_enable(k == 0);
-		nn_conv_forward(&c, B, h, w, x, wt, NULL, b, y[k], ws, wsn);
+		nn_conv_forward(&c, B, h, w, x, wt, NULL, b, y[k], 0, ws,
+		    wsn);
 		g.s = 5;
 		gc_fill(&g, dy[k], ny, -1, 1);
 		nn_conv_backward(&c, B, h, w, x, wt, y[k], dy[k], dx[k], dw[k],
@@ -300,6 +302,61 @@ paths(struct nn_conv c, int B, int h, int w)
 	free(x); free(wt); free(b); free(db); free(ws);
 }
 
+/*
+ * Two layers with the activation between them kept as a padded grid give
+ * the second layer's output of the dense route, to the bit.
+ */
+static void
+chain(struct nn_conv c1, struct nn_conv c2, int B, int h, int w)
+{
+	struct gc_rng g = { 23 };
+	int h1 = nn_conv_outside(&c1, h), w1 = nn_conv_outside(&c1, w);
+	int h2 = nn_conv_outside(&c2, h1), w2 = nn_conv_outside(&c2, w1);
+	long nx = (long)c1.ic * B * h * w, ny = (long)c2.oc * B * h2 * w2;
+	long n1 = (long)c1.oc * B * h1 * w1;
+	size_t wsn = nn_conv_wsize(&c1, B, h, w), n2 = nn_conv_wsize(&c2, B,
+	    h1, w1), ng = nn_conv_grid_size(c1.oc, B, h1, w1);
+	float *x = malloc(nx * sizeof *x), *ws, *y1, *y1g, *y2, *y2g;
+	float *w1t = malloc(nn_conv_nweights(&c1) * sizeof *w1t);
+	float *w2t = malloc(nn_conv_nweights(&c2) * sizeof *w2t);
+	float *b1 = malloc(c1.oc * sizeof *b1), *b2 = malloc(c2.oc *
+	    sizeof *b2);
+	char what[200];
+
+	wsn = wsn > n2 ? wsn : n2;
+	ws = malloc(wsn * sizeof *ws);
+	y1 = malloc(n1 * sizeof *y1);
+	y1g = malloc(ng * sizeof *y1g);
+	y2 = malloc(ny * sizeof *y2);
+	y2g = malloc(ny * sizeof *y2g);
+	gc_fill(&g, x, nx, -1, 1);
+	gc_fill(&g, w1t, nn_conv_nweights(&c1), -0.5f, 0.5f);
+	gc_fill(&g, w2t, nn_conv_nweights(&c2), -0.5f, 0.5f);
+	gc_fill(&g, b1, c1.oc, -0.5f, 0.5f);
+	gc_fill(&g, b2, c2.oc, -0.5f, 0.5f);
+	/* stale values where the padding goes: it must be written */
+	gc_fill(&g, y1g, (long)ng, 5, 9);
+	snprintf(what, sizeof what, "%s %d->%d k%d then %s %d->%d k%d, %dx%d "
+	    "B%d: through a grid equals through dense memory",
+	    c1.transposed ? "tconv" : "conv", c1.ic, c1.oc, c1.k,
+	    c2.transposed ? "tconv" : "conv", c2.ic, c2.oc, c2.k, h, w, B);
+	if (!nn_conv_grid_ok(&c1, h, w, NN_GRID_OUT) ||
+	    !nn_conv_grid_ok(&c2, h1, w1, NN_GRID_IN)) {
+		t_skip(what, "no AVX-512 on this CPU");
+	} else {
+		nn_conv_forward(&c1, B, h, w, x, w1t, NULL, b1, y1, 0, ws, wsn);
+		nn_conv_forward(&c2, B, h1, w1, y1, w2t, NULL, b2, y2, 0, ws,
+		    wsn);
+		nn_conv_forward(&c1, B, h, w, x, w1t, NULL, b1, y1g,
+		    NN_GRID_OUT, ws, wsn);
+		nn_conv_forward(&c2, B, h1, w1, y1g, w2t, NULL, b2, y2g,
+		    NN_GRID_IN, ws, wsn);
+		t_ok(memcmp(y2, y2g, ny * sizeof *y2) == 0, what);
+	}
+	free(x); free(ws); free(y1); free(y1g); free(y2); free(y2g);
+	free(w1t); free(w2t); free(b1); free(b2);
+}
+
 int
 main(void)
 {
@@ -328,6 +385,14 @@ main(void)
 		{ 8, 12, 3, 1, 1, 0, NN_ACT_NONE },
 		{ 16, 3, 4, 2, 1, 1, NN_ACT_SIGMOID },	/* under 8 outputs */
 	};
+
+	/* layer pairs for chain(): channels 16 between them */
+	static const struct nn_conv c3 = { 16, 16, 3, 1, 1, 0, NN_ACT_LRELU };
+	static const struct nn_conv c3w = { 16, 32, 3, 1, 1, 0, NN_ACT_LRELU };
+	static const struct nn_conv c4 = { 8, 16, 4, 2, 1, 0, NN_ACT_LRELU };
+	static const struct nn_conv c4b = { 16, 16, 4, 2, 1, 0, NN_ACT_NONE };
+	static const struct nn_conv t3 = { 16, 16, 3, 1, 1, 1, NN_ACT_LRELU };
+	static const struct nn_conv t4 = { 16, 16, 4, 2, 1, 1, NN_ACT_LRELU };
 
 	for (i = 0; i < sizeof cs / sizeof cs[0]; i++) {
 		h = cs[i].k == 5 ? (cs[i].transposed ? 1 : 5) : 7;
@@ -358,5 +423,16 @@ main(void)
 	paths(big[2], 3, 40, 40);
 	paths(big[3], 3, 130, 128);
 	paths(big[7], 3, 64, 66);
+	nn__direct_enable(1);
+	chain(c3, c3w, 3, 12, 10);	/* 3x3 into 3x3 */
+	chain(c4, c3w, 3, 12, 10);	/* 4x4/2 into 3x3 */
+	chain(c3, c4b, 3, 12, 10);	/* 3x3 into space-to-depth */
+	chain(c4, c4b, 3, 12, 8);	/* 4x4/2 into 4x4/2 */
+	chain(big[5], c3w, 2, 16, 14);	/* one input channel first */
+	chain(t3, t4, 3, 6, 5);		/* transposed 3x3 into 4x4/2 */
+	chain(t4, t3, 3, 6, 5);		/* 4x4/2 interleaved into a grid */
+	chain(t4, big[7], 2, 6, 5);	/* into the narrow last layer */
+	chain(c3, c3w, 3, 64, 64);	/* in chunks of fewer samples */
+	chain(t4, t3, 3, 40, 40);
 	return t_done();
 }

@@ -81,6 +81,19 @@ struct grid {
 	float *p;	/* (C, cs) */
 };
 
+/*
+ * An activation (C channels, B samples of h x w) as a layer reads or
+ * writes it: dense (C, B, h, w), or the interior of a padded grid (see
+ * grid_pad), which the next layer's kernel reads where it lies.
+ */
+struct act {
+	float *p;	/* pixel (0, 0) of channel 0, sample 0 */
+	long cs;	/* channel stride */
+	long fs;	/* sample stride */
+	int rs;		/* row stride */
+	int grid;	/* a grid: p - rs - 1 is its start */
+};
+
 static int enabled;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -167,6 +180,20 @@ grid_set(struct grid *g, int C, int B, int Hp, int Wp, float *p)
 	g->p = p;
 }
 
+/* The activation (C, B, h, w) at x: dense, or (grid) as a padded grid. */
+static struct act
+act_of(const float *x, int B, int h, int w, int grid)
+{
+	struct act a;
+
+	a.grid = grid;
+	a.rs = grid ? w + 1 : w;
+	a.fs = grid ? (long)(h + 1) * (w + 1) : (long)h * w;
+	a.cs = grid ? cs_of(B, h + 1, w + 1) : B * a.fs;
+	a.p = (float *)x + (grid ? a.rs + 1 : 0);
+	return a;
+}
+
 /* dst[j] = src[j] for j < n: a row of a layer is 8 to 128 floats, where
  * a call of memcpy costs more than the copy. */
 #if HAVE_AVX512
@@ -190,39 +217,59 @@ copy_row(float *dst, const float *src, int n)
 }
 #endif
 
-/*
- * g = x (C, B, H, W) padded by 1, the padding shared by neighbours:
- * frames (H + 1) x (W + 1), a zero row on top and a zero column on the
- * left of each, so a row's right border is the next row's left one, and a
- * frame's bottom border the next frame's top (after the last, the zeroed
- * tail).  At the (H + 2) x (W + 2) a frame of its own would need, the
- * positions computed and thrown away at the borders of an 8 x 8 layer
- * would be 36% of the work instead of 21%.  Channel c of x starts at
- * x + c*xcs.  Every float of g's rows is written.
- */
+/* Zero the padding of a grid: each frame's top row and left column,
+ * and the tail after the last frame. */
 static void
-grid_pad(const float *x, int C, int B, int H, int W, long xcs,
-    struct grid *g)
+clear_pad(float *p, int C, int B, int Hp, int Wp, long cs)
 {
-	long hw = (long)H * W, fr;
-	float *row, *f;
+	long fr = (long)Hp * Wp, L = B * fr;
+	float *f;
 	int c, b, i;
 
-	grid_set(g, C, B, H + 1, W + 1, g->p);
-	fr = (long)g->Hp * g->Wp;
 	for (c = 0; c < C; c++) {
-		row = g->p + c * g->cs;
 		for (b = 0; b < B; b++) {
-			f = row + b * fr;
-			memset(f, 0, g->Wp * sizeof(float));
-			for (i = 1; i <= H; i++) {
-				f[(long)i * g->Wp] = 0;
-				copy_row(f + (long)i * g->Wp + 1, x + c * xcs +
-				    b * hw + (long)(i - 1) * W, W);
-			}
+			f = p + c * cs + b * fr;
+			memset(f, 0, Wp * sizeof(float));
+			for (i = 1; i < Hp; i++)
+				f[(long)i * Wp] = 0;
 		}
-		memset(row + g->L, 0, (g->cs - g->L) * sizeof(float));
+		memset(p + c * cs + L, 0, (cs - L) * sizeof(float));
 	}
+}
+
+/*
+ * g = samples b0 .. b0 + B - 1 of x (C channels of H x W) padded by 1, the
+ * padding shared by neighbours: frames (H + 1) x (W + 1), a zero row on
+ * top and a zero column on the left of each, so a row's right border is
+ * the next row's left one, and a frame's bottom border the next frame's
+ * top (after the last, the zeroed tail).  At the (H + 2) x (W + 2) a frame
+ * of its own would need, the positions computed and thrown away at the
+ * borders of an 8 x 8 layer would be 36% of the work instead of 21%.
+ * When x is such a grid already, g is those frames of it, where they
+ * lie; else they are copied to g->p.
+ */
+static void
+grid_pad(const struct act *x, int C, int b0, int B, int H, int W,
+    struct grid *g)
+{
+	long fr = (long)(H + 1) * (W + 1);
+	float *f;
+	int c, b, i;
+
+	if (x->grid) {
+		grid_set(g, C, B, H + 1, W + 1, x->p - x->rs - 1 + b0 * fr);
+		g->cs = x->cs;
+		return;
+	}
+	grid_set(g, C, B, H + 1, W + 1, g->p);
+	clear_pad(g->p, C, B, g->Hp, g->Wp, g->cs);
+	for (c = 0; c < C; c++)
+		for (b = 0; b < B; b++) {
+			f = g->p + c * g->cs + b * fr + g->Wp + 1;
+			for (i = 0; i < H; i++)
+				copy_row(f + (long)i * g->Wp, x->p + c * x->cs +
+				    (b0 + b) * x->fs + (long)i * x->rs, W);
+		}
 }
 
 /* ev[j] = src[2j], od[j] = src[2j + 1] for j < n/2 (n even). */
@@ -275,16 +322,17 @@ deinterleave(const float *src, int n, float *ev, float *od)
 #endif
 
 /*
- * g = space-to-depth of x (C, B, H, W; channel stride xcs) padded by 1:
- * channel c*4 + py*2 + px holds padded pixel (2i + py, 2j + px) at (i, j);
- * frames (H/2 + 1) x (W/2 + 1).  One pass over each row of x splits it
- * into its two column phases.  Every float of g's rows is written.
+ * g = space-to-depth of samples b0 .. b0 + B - 1 of x (C channels of H x
+ * W) padded by 1: channel c*4 + py*2 + px holds padded pixel (2i + py,
+ * 2j + px) at (i, j); frames (H/2 + 1) x (W/2 + 1).  One pass over each
+ * row of x splits it into its two column phases.  Every float of g's rows
+ * is written.
  */
 static void
-grid_s2d(const float *x, int C, int B, int H, int W, long xcs,
+grid_s2d(const struct act *x, int C, int b0, int B, int H, int W,
     struct grid *g)
 {
-	long hw = (long)H * W, fr, at;
+	long fr, at;
 	int c, b, r, k, py;
 	float *ph[4], *d0, *d1;
 
@@ -308,8 +356,8 @@ grid_s2d(const float *x, int C, int B, int H, int W, long xcs,
 				d1 = ph[py * 2 + 1] + at;
 				d0[0] = 0;
 				d1[W / 2] = 0;
-				deinterleave(x + c * xcs + b * hw + (long)r * W,
-				    W, d1, d0 + 1);
+				deinterleave(x->p + c * x->cs + (b0 + b) *
+				    x->fs + (long)r * x->rs, W, d1, d0 + 1);
 			}
 		}
 		for (k = 0; k < 4; k++)
@@ -415,20 +463,20 @@ place_t(const float *d, int M, int B, int Hd, int Wd, long plane, int sy,
 		}
 }
 
-/* y (M, B, ni, nj; channel stride plane) = grid rows yg (stride cs) at
- * b*Hp*Wp + i*Wp + j, for i < ni, j < nj. */
+/* Samples b0 .. b0 + B - 1 of dense y (M channels of ni x nj) = grid
+ * rows yg (stride cs) at b*Hp*Wp + i*Wp + j, for i < ni, j < nj. */
 static void
-extract(const float *yg, long cs, int M, int B, int Hp, int Wp, int ni,
-    int nj, long plane, float *y)
+extract(const float *yg, long cs, int M, int b0, int B, int Hp, int Wp,
+    int ni, int nj, const struct act *y)
 {
 	int m, b, i;
 
 	for (m = 0; m < M; m++)
 		for (b = 0; b < B; b++)
 			for (i = 0; i < ni; i++)
-				copy_row(y + m * plane + ((long)b * ni + i) *
-				    nj, yg + m * cs + ((long)b * Hp + i) * Wp,
-				    nj);
+				copy_row(y->p + m * y->cs + (b0 + b) * y->fs +
+				    (long)i * y->rs, yg + m * cs + ((long)b *
+				    Hp + i) * Wp, nj);
 }
 
 /* Index into A (D0, D1, k, k) of conv-form weight (m, k): linear in m,
@@ -916,10 +964,11 @@ unpack_add(enum wmode mode, const float *GT, int D1, int ry, int rx, int M,
 		}
 }
 
-/* out (M rows like g) = packed W * the taps of g; with the epilogue. */
+/* out (M rows of stride ldo, positions like g's) = packed W * the taps of
+ * g; with the epilogue. */
 static void
 run_fwd(enum wmode mode, const float *wp, int ry, int rx,
-    const struct grid *g, int M, int K, float *out, struct wsp *p,
+    const struct grid *g, int M, int K, float *out, long ldo, struct wsp *p,
     const float *bias, int lrelu)
 {
 #if HAVE_AVX512
@@ -927,10 +976,10 @@ run_fwd(enum wmode mode, const float *wp, int ry, int rx,
 
 	for (k = 0; k < K; k++)
 		p->src[k] = tap(mode, g, k, ry, rx);
-	kfwd(M, g->L, K, wp, p->src, out, g->cs, bias, lrelu);
+	kfwd(M, g->L, K, wp, p->src, out, ldo, bias, lrelu);
 #else
 	(void)mode; (void)wp; (void)ry; (void)rx; (void)g; (void)M; (void)K;
-	(void)out; (void)p; (void)bias; (void)lrelu;
+	(void)out; (void)ldo; (void)p; (void)bias; (void)lrelu;
 #endif
 }
 
@@ -964,14 +1013,14 @@ interleave(float *dst, const float *a, const float *b, int n)
 }
 
 /*
- * Rows 2i + ry (i < h) of y (M channels of stride ycs, nb samples of 2h x
- * 2w) from the phase outputs ph0 (columns 2j) and ph1 (columns 2j + 1),
+ * Rows 2i + ry (i < h) of samples b0 .. b0 + nb - 1 of y (M channels of 2h
+ * x 2w) from the phase outputs ph0 (columns 2j) and ph1 (columns 2j + 1),
  * M rows of stride cs on the frames of g.
  */
 static void
 interleave_phases(const float *ph0, const float *ph1, long cs,
-    const struct grid *g, int M, int nb, int h, int w, int ry, float *y,
-    long ycs)
+    const struct grid *g, int M, int b0, int nb, int h, int w, int ry,
+    const struct act *y)
 {
 	long q;
 	int m, b, i;
@@ -980,8 +1029,9 @@ interleave_phases(const float *ph0, const float *ph1, long cs,
 		for (b = 0; b < nb; b++)
 			for (i = 0; i < h; i++) {
 				q = m * cs + ((long)b * g->Hp + i) * g->Wp;
-				interleave(y + m * ycs + ((long)b * 2 * h + 2 *
-				    i + ry) * 2 * w, ph0 + q, ph1 + q, w);
+				interleave(y->p + m * y->cs + (b0 + b) * y->fs +
+				    (long)(2 * i + ry) * y->rs, ph0 + q, ph1 +
+				    q, w);
 			}
 }
 
@@ -1012,26 +1062,31 @@ pack_t4(const float *A, int D0, int M, float *wp)
 
 /* tconv4 with fewer than 8 output channels, one at a time (kt4one). */
 static void
-tconv4_narrow(const float *x, const float *wp, int D0, int M, int B, int h,
-    int w, float *y, struct wsp *p, const float *bias, int lrelu)
+tconv4_narrow(const struct act *x, const float *wp, int D0, int M, int B,
+    int h, int w, const struct act *y, struct wsp *p, const float *bias,
+    int lrelu)
 {
 #if HAVE_AVX512
-	long xcs = (long)B * h * w, ycs = (long)B * 4 * h * w;
 	struct grid g;
 	float *o = p->out;
+	long ocs;
 	int m, ry, b0, nb;
 
 	for (b0 = 0; b0 < B; b0 += nb) {
 		nb = B - b0 < p->nb ? B - b0 : p->nb;
 		g.p = p->in;
-		grid_pad(x + b0 * (long)h * w, D0, nb, h, w, xcs, &g);
+		grid_pad(x, D0, b0, nb, h, w, &g);
+		ocs = cs_of(nb, g.Hp, g.Wp);
 		for (m = 0; m < M; m++) {
-			kt4one(g.L, D0, wp + (long)m * D0 * 16, &g, o, g.cs,
+			struct act ym = *y;
+
+			ym.p += m * y->cs;
+			kt4one(g.L, D0, wp + (long)m * D0 * 16, &g, o, ocs,
 			    bias, m, lrelu);
 			for (ry = 0; ry < 2; ry++)
-				interleave_phases(o + ry * 2 * g.cs, o + (ry *
-				    2 + 1) * g.cs, g.cs, &g, 1, nb, h, w, ry,
-				    y + m * ycs + b0 * 4 * (long)h * w, ycs);
+				interleave_phases(o + ry * 2 * ocs, o + (ry *
+				    2 + 1) * ocs, ocs, &g, 1, b0, nb, h, w, ry,
+				    &ym);
 		}
 	}
 #else
@@ -1047,10 +1102,9 @@ tconv4_narrow(const float *x, const float *wp, int D0, int M, int B, int h,
  * interleaved.
  */
 static void
-tconv4(const float *x, const float *wp, int D0, int M, int B, int h, int w,
-    float *y, struct wsp *p, const float *bias, int lrelu)
+tconv4(const struct act *x, const float *wp, int D0, int M, int B, int h,
+    int w, const struct act *y, struct wsp *p, const float *bias, int lrelu)
 {
-	long xcs = (long)B * h * w, ycs = (long)B * 4 * h * w;
 	long mk = (long)M * 4 * D0;
 	struct grid g, o[2];
 	int ry, rx, b0, nb;
@@ -1062,60 +1116,81 @@ tconv4(const float *x, const float *wp, int D0, int M, int B, int h, int w,
 	for (b0 = 0; b0 < B; b0 += nb) {
 		nb = B - b0 < p->nb ? B - b0 : p->nb;
 		g.p = p->in;
-		grid_pad(x + b0 * (long)h * w, D0, nb, h, w, xcs, &g);
+		grid_pad(x, D0, b0, nb, h, w, &g);
 		grid_set(&o[0], M, nb, g.Hp, g.Wp, p->out);
 		grid_set(&o[1], M, nb, g.Hp, g.Wp, p->out + M * o[0].cs);
 		for (ry = 0; ry < 2; ry++) {
 			for (rx = 0; rx < 2; rx++)
 				run_fwd(WM_PHASE, wp + (ry * 2 + rx) * mk,
-				    ry, rx, &g, M, 4 * D0, o[rx].p, p, bias,
-				    lrelu);
-			interleave_phases(o[0].p, o[1].p, o[0].cs, &g, M, nb,
-			    h, w, ry, y + b0 * 4 * (long)h * w, ycs);
+				    ry, rx, &g, M, 4 * D0, o[rx].p, o[rx].cs,
+				    p, bias, lrelu);
+			interleave_phases(o[0].p, o[1].p, o[0].cs, &g, M, b0,
+			    nb, h, w, ry, y);
 		}
 	}
+}
+
+/*
+ * Where a kernel run on chunk b0 of grid g puts its rows (of stride
+ * *ldo): straight into a grid output y, whose frames are g's, or into
+ * p->out, from where a dense y takes them.  (g may be a view into the
+ * previous layer's output, with that one's channel stride.)
+ */
+static float *
+out_rows(const struct act *y, int b0, const struct grid *g, struct wsp *p,
+    long *ldo)
+{
+	if (y->grid) {
+		*ldo = y->cs;
+		return y->p + b0 * y->fs;
+	}
+	*ldo = cs_of(g->B, g->Hp, g->Wp);
+	return p->out;
 }
 
 /* A 4x4/2 conv of x (D1 channels, B samples of h x w) with weights A (M,
  * D1, 4, 4), packed as WM_S2D in wp, into y (M, B, h/2, w/2). */
 static void
-conv4(const float *x, const float *wp, int D1, int M, int B, int h, int w,
-    float *y, struct wsp *p, const float *bias, int lrelu)
+conv4(const struct act *x, const float *wp, int D1, int M, int B, int h,
+    int w, const struct act *y, struct wsp *p, const float *bias, int lrelu)
 {
-	long xcs = (long)B * h * w, ycs = xcs / 4, ohw = (long)h * w / 4;
 	struct grid g;
+	float *o;
+	long ldo;
 	int b0, nb;
 
 	for (b0 = 0; b0 < B; b0 += nb) {
 		nb = B - b0 < p->nb ? B - b0 : p->nb;
 		g.p = p->in;
-		grid_s2d(x + b0 * (long)h * w, D1, nb, h, w, xcs, &g);
-		run_fwd(WM_S2D, wp, 0, 0, &g, M, 16 * D1, p->out, p, bias,
+		grid_s2d(x, D1, b0, nb, h, w, &g);
+		o = out_rows(y, b0, &g, p, &ldo);
+		run_fwd(WM_S2D, wp, 0, 0, &g, M, 16 * D1, o, ldo, p, bias,
 		    lrelu);
-		extract(p->out, g.cs, M, nb, g.Hp, g.Wp, h / 2, w / 2, ycs,
-		    y + b0 * ohw);
+		if (!y->grid)
+			extract(o, ldo, M, b0, nb, g.Hp, g.Wp, h / 2, w / 2, y);
 	}
 }
 
 /* A 3x3/1 conv of x (D channels, B samples) into y (M, ...), with the
  * weights packed by mode in wp. */
 static void
-conv3(enum wmode mode, const float *x, const float *wp, int D, int M,
-    int B, int h, int w, float *y, struct wsp *p, const float *bias,
-    int lrelu)
+conv3(enum wmode mode, const struct act *x, const float *wp, int D, int M,
+    int B, int h, int w, const struct act *y, struct wsp *p,
+    const float *bias, int lrelu)
 {
-	long hw = (long)h * w;
 	struct grid g;
+	float *o;
+	long ldo;
 	int b0, nb;
 
 	for (b0 = 0; b0 < B; b0 += nb) {
 		nb = B - b0 < p->nb ? B - b0 : p->nb;
 		g.p = p->in;
-		grid_pad(x + b0 * hw, D, nb, h, w, B * hw, &g);
-		run_fwd(mode, wp, 0, 0, &g, M, 9 * D, p->out, p, bias,
-		    lrelu);
-		extract(p->out, g.cs, M, nb, g.Hp, g.Wp, h, w, B * hw,
-		    y + b0 * hw);
+		grid_pad(x, D, b0, nb, h, w, &g);
+		o = out_rows(y, b0, &g, p, &ldo);
+		run_fwd(mode, wp, 0, 0, &g, M, 9 * D, o, ldo, p, bias, lrelu);
+		if (!y->grid)
+			extract(o, ldo, M, b0, nb, g.Hp, g.Wp, h, w, y);
 	}
 }
 
@@ -1142,12 +1217,32 @@ nn__direct_pack(const struct nn_conv *c, int h, int w, const float *wt,
 }
 
 int
+nn__direct_grid_ok(const struct nn_conv *c, int h, int w, int out)
+{
+	int k = kind_of(c, h, w);
+
+	if (!nn__direct_ok(c, h, w))
+		return 0;
+	if (!out)
+		return 1;
+	return c->act != NN_ACT_SIGMOID && (k != K_T4 || c->oc >= 8);
+}
+
+size_t
+nn__direct_grid_size(int C, int B, int h, int w)
+{
+	return (size_t)C * cs_of(B, h + 1, w + 1);
+}
+
+int
 nn__direct_forward(const struct nn_conv *c, int B, int h, int w,
     const float *x, const float *wt, const float *packed, const float *bias,
-    float *y, float *ws)
+    float *y, int grid, float *ws)
 {
 	int lrelu = c->act == NN_ACT_LRELU, fused = c->act != NN_ACT_SIGMOID;
+	int kind = kind_of(c, h, w), oh, ow;
 	const float *b = fused ? bias : NULL;
+	struct act xa, ya;
 	struct wsp p;
 
 	carve(c, B, h, w, ws, &p);
@@ -1156,21 +1251,29 @@ nn__direct_forward(const struct nn_conv *c, int B, int h, int w,
 		nn__direct_pack(c, h, w, wt, p.wp);
 		packed = p.wp;
 	}
-	switch (kind_of(c, h, w)) {
+	oh = kind == K_C4 ? h / 2 : kind == K_T4 ? 2 * h : h;
+	ow = kind == K_C4 ? w / 2 : kind == K_T4 ? 2 * w : w;
+	xa = act_of(x, B, h, w, (grid & NN_GRID_IN) != 0);
+	ya = act_of(y, B, oh, ow, (grid & NN_GRID_OUT) != 0);
+	switch (kind) {
 	case K_C3:
 	case K_T3:
-		conv3(c->transposed ? WM_FLIPT3 : WM_DIRECT3, x, packed, c->ic,
-		    c->oc, B, h, w, y, &p, b, lrelu);
+		conv3(c->transposed ? WM_FLIPT3 : WM_DIRECT3, &xa, packed,
+		    c->ic, c->oc, B, h, w, &ya, &p, b, lrelu);
 		break;
 	case K_C4:
-		conv4(x, packed, c->ic, c->oc, B, h, w, y, &p, b, lrelu);
+		conv4(&xa, packed, c->ic, c->oc, B, h, w, &ya, &p, b, lrelu);
 		break;
 	case K_T4:
-		tconv4(x, packed, c->ic, c->oc, B, h, w, y, &p, b, lrelu);
+		tconv4(&xa, packed, c->ic, c->oc, B, h, w, &ya, &p, b, lrelu);
 		break;
 	default:
 		break;
 	}
+	/* the kernels wrote the grid's borders too, with what is thrown
+	 * away; the next layer reads them as the zero padding */
+	if (ya.grid)
+		clear_pad(y, c->oc, B, oh + 1, ow + 1, ya.cs);
 	return fused;
 }
 
@@ -1178,28 +1281,31 @@ void
 nn__direct_dx(const struct nn_conv *c, int B, int h, int w,
     const float *dy, const float *wt, float *dx, float *ws)
 {
+	int kind = kind_of(c, h, w);
+	int yh = kind == K_C4 ? h / 2 : kind == K_T4 ? 2 * h : h;
+	int yw = kind == K_C4 ? w / 2 : kind == K_T4 ? 2 * w : w;
+	struct act da = act_of(dy, B, yh, yw, 0), xa = act_of(dx, B, h, w, 0);
 	struct wsp p;
 
 	carve(c, B, h, w, ws, &p);
-	switch (kind_of(c, h, w)) {
+	switch (kind) {
 	case K_C3:	/* the transposed conv of dy: flipped, transposed */
 		pack(WM_FLIPT3, wt, c->ic, 0, 0, c->ic, 9 * c->oc, p.wp);
-		conv3(WM_FLIPT3, dy, p.wp, c->oc, c->ic, B, h, w, dx, &p, NULL,
-		    0);
+		conv3(WM_FLIPT3, &da, p.wp, c->oc, c->ic, B, h, w, &xa, &p,
+		    NULL, 0);
 		break;
 	case K_T3:	/* a conv of dy with wt (IC, OC, 3, 3) as (out, in) */
 		pack(WM_DIRECT3, wt, c->oc, 0, 0, c->ic, 9 * c->oc, p.wp);
-		conv3(WM_DIRECT3, dy, p.wp, c->oc, c->ic, B, h, w, dx, &p, NULL,
-		    0);
+		conv3(WM_DIRECT3, &da, p.wp, c->oc, c->ic, B, h, w, &xa, &p,
+		    NULL, 0);
 		break;
 	case K_C4:	/* the transposed conv of dy (OC, h/2, w/2) */
 		pack_t4(wt, c->oc, c->ic, p.wp);
-		tconv4(dy, p.wp, c->oc, c->ic, B, h / 2, w / 2, dx, &p, NULL,
-		    0);
+		tconv4(&da, p.wp, c->oc, c->ic, B, yh, yw, &xa, &p, NULL, 0);
 		break;
 	case K_T4:	/* a 4x4/2 conv of dy (OC, 2h, 2w) */
 		pack(WM_S2D, wt, c->oc, 0, 0, c->ic, 16 * c->oc, p.wp);
-		conv4(dy, p.wp, c->oc, c->ic, B, 2 * h, 2 * w, dx, &p, NULL, 0);
+		conv4(&da, p.wp, c->oc, c->ic, B, yh, yw, &xa, &p, NULL, 0);
 		break;
 	default:
 		break;
@@ -1212,6 +1318,7 @@ nn__direct_dw(const struct nn_conv *c, int B, int h, int w,
 {
 	long hw = (long)h * w, mk = (long)c->oc * 16 * c->ic;
 	int ry, rx, b0, nb, kind = kind_of(c, h, w), M = c->oc;
+	struct act xa = act_of(x, B, h, w, 0);
 	enum wmode mode;
 	struct wsp p;
 	struct grid g;
@@ -1224,19 +1331,19 @@ nn__direct_dw(const struct nn_conv *c, int B, int h, int w,
 		switch (kind) {
 		case K_C3:
 		case K_T3:
-			grid_pad(x + b0 * hw, c->ic, nb, h, w, B * hw, &g);
+			grid_pad(&xa, c->ic, b0, nb, h, w, &g);
 			place_t(dy + b0 * hw, M, nb, h, w, B * hw, 1, 0, 0, h,
 			    w, &g, p.dT);
 			run_dw(WM_DIRECT3, p.wp, 0, 0, &g, M, 9 * c->ic, &p);
 			break;
 		case K_C4:
-			grid_s2d(x + b0 * hw, c->ic, nb, h, w, B * hw, &g);
+			grid_s2d(&xa, c->ic, b0, nb, h, w, &g);
 			place_t(dy + b0 * hw / 4, M, nb, h / 2, w / 2, B * hw /
 			    4, 1, 0, 0, h / 2, w / 2, &g, p.dT);
 			run_dw(WM_S2D, p.wp, 0, 0, &g, M, 16 * c->ic, &p);
 			break;
 		case K_T4:
-			grid_pad(x + b0 * hw, c->ic, nb, h, w, B * hw, &g);
+			grid_pad(&xa, c->ic, b0, nb, h, w, &g);
 			for (ry = 0; ry < 2; ry++)
 				for (rx = 0; rx < 2; rx++) {
 					place_t(dy + b0 * 4 * hw, M, nb, 2 * h,

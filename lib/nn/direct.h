@@ -31,15 +31,23 @@ size_t nn__direct_wsize(const struct nn_conv *c, int B, int h, int w);
 void nn__direct_pack(const struct nn_conv *c, int h, int w, const float *wt,
     float *packed);
 
+/* Whether the layer reads its input (out 0) or writes its output (out 1)
+ * as a padded grid (NN_GRID_IN, NN_GRID_OUT). */
+int nn__direct_grid_ok(const struct nn_conv *c, int h, int w, int out);
+
+/* Floats of C channels of B samples of h x w as a padded grid. */
+size_t nn__direct_grid_size(int C, int B, int h, int w);
+
 /*
  * y (OC, B, oh, ow) = conv(x), with the weights packed by nn__direct_pack
  * (or, when packed is NULL, packed here from wt); with the bias and the
  * activation applied as the output is stored, returning 1, or (a sigmoid
- * layer) without either, returning 0.
+ * layer) without either, returning 0.  grid says which of x and y are
+ * padded grids (NN_GRID_IN, NN_GRID_OUT) instead of dense.
  */
 int nn__direct_forward(const struct nn_conv *c, int B, int h, int w,
     const float *x, const float *wt, const float *packed, const float *bias,
-    float *y, float *ws);
+    float *y, int grid, float *ws);
 
 /* dx (IC, B, h, w) = the input gradient for pre-activation gradient dy. */
 void nn__direct_dx(const struct nn_conv *c, int B, int h, int w,
