@@ -136,7 +136,7 @@ build(struct ae *a, const struct ae_config *cfg)
 }
 
 /* Floats of layer l's output for a lane of per samples: dense, or for
- * up to sub of them at a time, a padded grid (lane_forward). */
+ * up to sub of them at a time, a padded grid (run_layers). */
 static size_t
 act_size(const struct ae_layer *l, int per, int sub)
 {
@@ -151,7 +151,7 @@ int
 ae_init(struct ae *a, const struct ae_config *cfg, int bmax, int nthreads,
     char *err, size_t errlen)
 {
-	size_t maxws = 0, maxact = 0, n;
+	size_t maxws = 0, maxact, n;
 	int i, j, per;
 	struct ae_lane *ln;
 
@@ -168,6 +168,8 @@ ae_init(struct ae *a, const struct ae_config *cfg, int bmax, int nthreads,
 	a->bmax = bmax;
 	a->nthreads = nthreads;
 	per = (bmax + nthreads - 1) / nthreads;
+	/* the largest activation, the input included (d0, d1 hold any) */
+	maxact = (size_t)cfg->channels * cfg->patch * cfg->patch;
 	for (i = 0; i < a->nl; i++) {
 		n = nn_conv_wsize(&a->L[i].c, per, a->L[i].h, a->L[i].w);
 		maxws = n > maxws ? n : maxws;
@@ -332,45 +334,113 @@ from_cnhw(const float *t, int nb, int C, long hw, float *x)
 }
 
 /*
- * Samples b0 .. b0 + nb - 1 of the batch through the network into the
- * lane's activations.  For training they are dense (the backward pass
- * reads them); for inference (infer), the weights are the packed ones,
- * and where two layers of the AVX-512 path meet, the activation between
- * them stays a padded grid.
+ * Layers lo .. hi - 1 on nb samples: layer lo reads in, layer hi - 1
+ * writes out (both dense), the others the lane's activations.  For
+ * training every activation is dense (the backward pass reads them); for
+ * inference (infer) the weights are the packed ones, and where two layers
+ * of the AVX-512 path meet, the activation between them stays a padded
+ * grid.
  */
 static void
-lane_forward(struct ae *a, struct ae_lane *ln, int b0, int nb, int infer)
+run_layers(struct ae *a, struct ae_lane *ln, int lo, int hi, int nb,
+    const float *in, float *out, int infer)
 {
-	int C = a->cfg.channels, i, grid = 0;
-	long hw = (long)a->cfg.patch * a->cfg.patch;
 	const struct ae_layer *l;
+	int i, grid = 0;
 
-	to_cnhw(a->bx + (long)b0 * C * hw, nb, C, hw, ln->act[0]);
-	for (i = 0; i < a->nl; i++) {
+	for (i = lo; i < hi; i++) {
 		l = &a->L[i];
 		grid = grid & NN_GRID_OUT ? NN_GRID_IN : 0;
-		if (infer && i + 1 < a->nl && nn_conv_grid_ok(&l->c, l->h, l->w,
+		if (infer && i + 1 < hi && nn_conv_grid_ok(&l->c, l->h, l->w,
 		    NN_GRID_OUT) && nn_conv_grid_ok(&a->L[i + 1].c, l->oh,
 		    l->ow, NN_GRID_IN))
 			grid |= NN_GRID_OUT;
-		nn_conv_forward(&l->c, nb, l->h, l->w, ln->act[i],
-		    a->params + l->woff, infer && l->packed ? a->packed +
-		    l->woff : NULL, a->params + l->boff, ln->act[i + 1], grid,
-		    ln->ws, ln->wsn);
+		nn_conv_forward(&l->c, nb, l->h, l->w, i == lo ? in :
+		    ln->act[i], a->params + l->woff, infer && l->packed ?
+		    a->packed + l->woff : NULL, a->params + l->boff, i == hi -
+		    1 ? out : ln->act[i + 1], grid, ln->ws, ln->wsn);
 	}
 }
 
-/* The lane's share of ae_forward, a->sub samples at a time. */
+/* The lane's samples b0 .. b0 + nb - 1 through the network, for training:
+ * every activation kept in ln->act. */
+static void
+lane_forward(struct ae *a, struct ae_lane *ln)
+{
+	int C = a->cfg.channels;
+	long hw = (long)a->cfg.patch * a->cfg.patch;
+
+	to_cnhw(a->bx + (long)ln->b0 * C * hw, ln->nb, C, hw, ln->act[0]);
+	run_layers(a, ln, 0, a->nl, ln->nb, ln->act[0], ln->act[a->nl], 0);
+}
+
+/* Samples s .. s + n - 1 of t (C, nb, hw) copied to u (C, n, hw), or
+ * (back) from it. */
+static void
+slice(float *t, int nb, int C, long hw, int s, int n, float *u, int back)
+{
+	size_t len = (size_t)n * hw * sizeof *t;
+	int c;
+
+	for (c = 0; c < C; c++)
+		if (back)
+			memcpy(t + ((long)c * nb + s) * hw, u + c * n * hw, len);
+		else
+			memcpy(u + c * n * hw, t + ((long)c * nb + s) * hw, len);
+}
+
+/*
+ * The lane's share of ae_forward.  A run of layers on the AVX-512 path
+ * takes a->sub samples at a time, so that each layer reads its input from
+ * the cache the previous one wrote it to; the other layers (the latent
+ * ones, whose 800 KB of weights a few samples would stream for little
+ * work) take all the lane's samples at once.  Between runs, activations
+ * are the lane's dense ln->act[i].
+ */
 static void
 lane_reconstruct(struct ae *a, struct ae_lane *ln)
 {
-	int C = a->cfg.channels, b, n;
-	long hw = (long)a->cfg.patch * a->cfg.patch;
+	int C = a->cfg.channels, nb = ln->nb, lo, hi, b, n, C0, C1;
+	long hw = (long)a->cfg.patch * a->cfg.patch, hw0, hw1;
+	const float *in;
+	float *out;
 
-	for (b = ln->b0; b < ln->b0 + ln->nb; b += n) {
-		n = ln->b0 + ln->nb - b < a->sub ? ln->b0 + ln->nb - b : a->sub;
-		lane_forward(a, ln, b, n, 1);
-		from_cnhw(ln->act[a->nl], n, C, hw, a->by + (long)b * C * hw);
+	for (lo = 0; lo < a->nl; lo = hi) {
+		for (hi = lo + 1; hi < a->nl && a->L[hi].packed ==
+		    a->L[lo].packed; hi++)
+			;
+		if (!a->L[lo].packed) {
+			if (lo == 0)
+				to_cnhw(a->bx + (long)ln->b0 * C * hw, nb, C,
+				    hw, ln->act[0]);
+			run_layers(a, ln, lo, hi, nb, ln->act[lo],
+			    ln->act[hi], 1);
+			if (hi == a->nl)
+				from_cnhw(ln->act[hi], nb, C, hw, a->by +
+				    (long)ln->b0 * C * hw);
+			continue;
+		}
+		C0 = lo ? a->L[lo].c.ic : C;
+		hw0 = (long)a->L[lo].h * a->L[lo].w;
+		C1 = a->L[hi - 1].c.oc;
+		hw1 = (long)a->L[hi - 1].oh * a->L[hi - 1].ow;
+		for (b = 0; b < nb; b += n) {
+			n = nb - b < a->sub ? nb - b : a->sub;
+			in = ln->d0;
+			if (lo == 0)
+				to_cnhw(a->bx + (long)(ln->b0 + b) * C * hw, n,
+				    C, hw, ln->d0);
+			else
+				slice(ln->act[lo], nb, C0, hw0, b, n, ln->d0,
+				    0);
+			out = hi == a->nl ? ln->act[hi] : ln->d1;
+			run_layers(a, ln, lo, hi, n, in, out, 1);
+			if (hi == a->nl)
+				from_cnhw(out, n, C, hw, a->by + (long)(ln->b0 +
+				    b) * C * hw);
+			else
+				slice(ln->act[hi], nb, C1, hw1, b, n, out, 1);
+		}
 	}
 }
 
@@ -420,7 +490,7 @@ lane_run(void *arg)
 		lane_reconstruct(j->a, j->ln);
 		return NULL;
 	}
-	lane_forward(j->a, j->ln, j->ln->b0, j->ln->nb, 0);
+	lane_forward(j->a, j->ln);
 	if (j->train == 2)
 		j->ln->loss = nn_loss_mix(j->a->wl2, C * j->ln->nb,
 		    (long)C * j->a->B, j->a->cfg.patch, j->a->cfg.patch,
