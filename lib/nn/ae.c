@@ -389,6 +389,39 @@ slice(float *t, int nb, int C, long hw, int s, int n, float *u, int back)
 			memcpy(u + c * n * hw, t + ((long)c * nb + s) * hw, len);
 }
 
+/* Samples b .. b + n - 1 of the batch input as (C, n, hw): where they lie
+ * when C is 1 (the layouts agree), else transposed into buf. */
+static const float *
+input_of(const struct ae *a, int b, int n, float *buf)
+{
+	int C = a->cfg.channels;
+	long hw = (long)a->cfg.patch * a->cfg.patch;
+
+	if (C == 1)
+		return a->bx + b * hw;
+	to_cnhw(a->bx + (long)b * C * hw, n, C, hw, buf);
+	return buf;
+}
+
+/* Where the last layer writes samples b ..: the batch output itself when C
+ * is 1, else buf, which put_output transposes into it. */
+static float *
+output_of(const struct ae *a, int b, float *buf)
+{
+	return a->cfg.channels == 1 ? a->by + b * (long)a->cfg.patch *
+	    a->cfg.patch : buf;
+}
+
+static void
+put_output(const struct ae *a, int b, int n, const float *buf)
+{
+	int C = a->cfg.channels;
+	long hw = (long)a->cfg.patch * a->cfg.patch;
+
+	if (C > 1)
+		from_cnhw(buf, n, C, hw, a->by + (long)b * C * hw);
+}
+
 /*
  * The lane's share of ae_forward.  A run of layers on the AVX-512 path
  * takes a->sub samples at a time, so that each layer reads its input from
@@ -400,8 +433,8 @@ slice(float *t, int nb, int C, long hw, int s, int n, float *u, int back)
 static void
 lane_reconstruct(struct ae *a, struct ae_lane *ln)
 {
-	int C = a->cfg.channels, nb = ln->nb, lo, hi, b, n, C0, C1;
-	long hw = (long)a->cfg.patch * a->cfg.patch, hw0, hw1;
+	int nb = ln->nb, lo, hi, b, n, C0, C1, at;
+	long hw0, hw1;
 	const float *in;
 	float *out;
 
@@ -409,36 +442,28 @@ lane_reconstruct(struct ae *a, struct ae_lane *ln)
 		for (hi = lo + 1; hi < a->nl && a->L[hi].packed ==
 		    a->L[lo].packed; hi++)
 			;
-		if (!a->L[lo].packed) {
-			if (lo == 0)
-				to_cnhw(a->bx + (long)ln->b0 * C * hw, nb, C,
-				    hw, ln->act[0]);
-			run_layers(a, ln, lo, hi, nb, ln->act[lo],
-			    ln->act[hi], 1);
-			if (hi == a->nl)
-				from_cnhw(ln->act[hi], nb, C, hw, a->by +
-				    (long)ln->b0 * C * hw);
-			continue;
-		}
-		C0 = lo ? a->L[lo].c.ic : C;
+		C0 = a->L[lo].c.ic;
 		hw0 = (long)a->L[lo].h * a->L[lo].w;
 		C1 = a->L[hi - 1].c.oc;
 		hw1 = (long)a->L[hi - 1].oh * a->L[hi - 1].ow;
+		/* all samples at once, or a->sub at a time */
 		for (b = 0; b < nb; b += n) {
-			n = nb - b < a->sub ? nb - b : a->sub;
-			in = ln->d0;
+			n = a->L[lo].packed && nb - b > a->sub ? a->sub : nb - b;
+			at = ln->b0 + b;
 			if (lo == 0)
-				to_cnhw(a->bx + (long)(ln->b0 + b) * C * hw, n,
-				    C, hw, ln->d0);
-			else
-				slice(ln->act[lo], nb, C0, hw0, b, n, ln->d0,
-				    0);
-			out = hi == a->nl ? ln->act[hi] : ln->d1;
+				in = input_of(a, at, n, ln->d0);
+			else if (n == nb)
+				in = ln->act[lo];
+			else {
+				slice(ln->act[lo], nb, C0, hw0, b, n, ln->d0, 0);
+				in = ln->d0;
+			}
+			out = hi == a->nl ? output_of(a, at, ln->act[hi]) :
+			    n == nb ? ln->act[hi] : ln->d1;
 			run_layers(a, ln, lo, hi, n, in, out, 1);
 			if (hi == a->nl)
-				from_cnhw(out, n, C, hw, a->by + (long)(ln->b0 +
-				    b) * C * hw);
-			else
+				put_output(a, at, n, out);
+			else if (n < nb)
 				slice(ln->act[hi], nb, C1, hw1, b, n, out, 1);
 		}
 	}

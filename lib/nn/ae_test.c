@@ -240,19 +240,19 @@ maxdiff(const float *a, const float *b, long n)
  * AVX-512 path where the CPU has it.
  */
 static void
-packed_forward(void)
+packed_forward(int C)
 {
-	struct ae_config cfg = { 64, 1, 8, 16, 4 };
+	struct ae_config cfg = { 64, C, 8, 16, 4 };
 	struct gc_rng r = { 11 };
 	struct ae a, b;
 	char err[AE_ERRLEN], what[200];
 	int B = 5;
-	long n = (long)B * 64 * 64;
+	long n = (long)B * C * 64 * 64;
 	float *x = malloc(n * sizeof *x), *y1 = malloc(n * sizeof *y1);
 	float *y2 = malloc(n * sizeof *y2), *y3 = malloc(n * sizeof *y3);
 	double e1, e2, e3, l;
 
-	batch(&r, B, 1, 64, x);
+	batch(&r, B, C, 64, x);
 	if (!t_ok(ae_init(&a, &cfg, B, 2, err, sizeof err) == 0 &&
 	    ae_init(&b, &cfg, B, 2, err, sizeof err) == 0, "width-8 64 net "
 	    "builds"))
@@ -263,17 +263,17 @@ packed_forward(void)
 	a.sub = B;
 	ae_forward(&a, B, x, y2);
 	e1 = maxdiff(y1, y2, n);
-	l = nn_loss_mix(1, B, B, 64, 64, y1, x, NULL, NULL);
+	l = nn_loss_mix(1, B * C, B * C, 64, 64, y1, x, NULL, NULL);
 	e2 = fabs(l - ae_loss(&a, B, x, 1));
-	snprintf(what, sizeof what, "one sample at a time reconstructs like "
-	    "the batch at once (diff %.2g), with the training path's loss "
-	    "(diff %.2g)", e1, e2);
+	snprintf(what, sizeof what, "C=%d: one sample at a time reconstructs "
+	    "like the batch at once (diff %.2g), with the training path's "
+	    "loss (diff %.2g)", C, e1, e2);
 	t_ok(e1 < 1e-6 && e2 < 1e-7, what);
 
 	ae_loss_grad(&a, B, x, 1);
 	ae_update(&a);
 	ae_forward(&a, B, x, y2);
-	l = nn_loss_mix(1, B, B, 64, 64, y2, x, NULL, NULL);
+	l = nn_loss_mix(1, B * C, B * C, 64, 64, y2, x, NULL, NULL);
 	e1 = maxdiff(y1, y2, n);
 	e2 = fabs(l - ae_loss(&a, B, x, 1));
 	ae_init_params(&b, 4);
@@ -282,9 +282,10 @@ packed_forward(void)
 	ae_params_changed(&b);
 	ae_forward(&b, B, x, y3);
 	e3 = maxdiff(y2, y3, n);
-	snprintf(what, sizeof what, "after a step the weights are repacked "
-	    "(output moved %.2g, loss diff %.2g); params written directly and "
-	    "declared changed give the same output (diff %.2g)", e1, e2, e3);
+	snprintf(what, sizeof what, "C=%d: after a step the weights are "
+	    "repacked (output moved %.2g, loss diff %.2g); params written "
+	    "directly and declared changed give the same output (diff %.2g)",
+	    C, e1, e2, e3);
 	t_ok(e1 > 0 && e2 < 1e-7 && e3 == 0, what);
 	ae_free(&a);
 	ae_free(&b);
@@ -354,7 +355,8 @@ main(void)
 	gradcheck(1, 1, 2);
 	gradcheck(1, 0.5, 8);
 	lanes();
-	packed_forward();
+	packed_forward(1);
+	packed_forward(3);
 	save_load();
 	return t_done();
 }
