@@ -154,17 +154,28 @@ lane_maps(void *ctx, int lane, int nlanes)
 	}
 }
 
-/* Add window i's maps at (x0, y0) into the image maps. */
+/* The window rows [*r0, *r1) at y0 that fall inside the image rows [lo,
+ * hi) of h. */
 static void
-add_window(struct aemap *m, int i, int x0, int y0, int w, int h,
-    float *out[2])
+rows_in(int y0, int P, int h, int lo, int hi, int *r0, int *r1)
+{
+	inside(y0, P, h, r0, r1);
+	*r0 = *r0 > lo - y0 ? *r0 : lo - y0;
+	*r1 = *r1 < hi - y0 ? *r1 : hi - y0;
+}
+
+/* Add window i's maps at (x0, y0) into the image maps, in the image rows
+ * [lo, hi). */
+static void
+add_window(struct aemap *m, int i, int x0, int y0, int w, int h, int lo,
+    int hi, float *const out[2])
 {
 	int P = m->a->cfg.patch, r, k, j, r0, r1, j0, j1;
 	const float *src;
 	float *dst;
 
 	inside(x0, P, w, &j0, &j1);
-	inside(y0, P, h, &r0, &r1);
+	rows_in(y0, P, h, lo, hi, &r0, &r1);
 	for (k = 0; k < 2; k++) {
 		if (out[k] == NULL)
 			continue;
@@ -183,9 +194,9 @@ add_window(struct aemap *m, int i, int x0, int y0, int w, int h,
 }
 
 /* Add window i's reconstruction at (x0, y0), weighted by the taper, into
- * the stitched image; the weights go to m->cnt. */
+ * the stitched image's rows [lo, hi); the weights go to m->cnt. */
 NN_VEC static void
-add_rec(struct aemap *m, int i, int x0, int y0, int w, int h)
+add_rec(struct aemap *m, int i, int x0, int y0, int w, int h, int lo, int hi)
 {
 	int P = m->a->cfg.patch, C = m->a->cfg.channels, r, c, j;
 	int r0, r1, j0, j1;
@@ -194,7 +205,7 @@ add_rec(struct aemap *m, int i, int x0, int y0, int w, int h)
 	float *dst, *cw, t;
 
 	inside(x0, P, w, &j0, &j1);
-	inside(y0, P, h, &r0, &r1);
+	rows_in(y0, P, h, lo, hi, &r0, &r1);
 	for (r = r0; r < r1; r++) {
 		t = m->taper[r];
 		for (c = 0; c < C; c++) {
@@ -246,15 +257,114 @@ blur(float *map, int w, int h, float sigma, float *tmp)
 	gpass(tmp, map, h, w, w, 1, g, r);	/* along columns */
 }
 
+/* SSIM workspace floats for one lane's band of im, nlanes sharing it. */
+static size_t
+ssim_wsize(const struct img *im, int nlanes)
+{
+	return nn_ssim_rows_wsize((im->h + nlanes - 1) / nlanes, im->w);
+}
+
+/* One image's pass, for the lane work below, which shares it out among
+ * the network's lanes: windows by count, the image by bands of rows. */
+struct pass {
+	struct aemap *m;
+	const struct img *im;
+	const int *px, *py;	/* window positions */
+	int nx;
+	int k, b;		/* this batch: windows k .. k + b - 1 */
+	float *out[2];		/* SSIM, L2 maps, or NULL */
+};
+
+/* Rows [*lo, *hi) of h that lane takes of nlanes. */
+static void
+band(int h, int lane, int nlanes, int *lo, int *hi)
+{
+	*lo = (int)((long)h * lane / nlanes);
+	*hi = (int)((long)h * (lane + 1) / nlanes);
+}
+
+/* Lane work: cut the lane's share of the batch's windows. */
+static void
+cut_share(void *ctx, int lane, int nlanes)
+{
+	const struct pass *s = ctx;
+	int P = s->m->a->cfg.patch, i, lo, hi;
+	long wsz = (long)s->im->c * P * P;
+
+	band(s->b, lane, nlanes, &lo, &hi);
+	for (i = lo; i < hi; i++)
+		cut(s->im, s->px[(s->k + i) % s->nx], s->py[(s->k + i) / s->nx],
+		    P, s->m->win + i * wsz);
+}
+
+/* Lane work: every window of the batch, added into the lane's band. */
+static void
+add_share(void *ctx, int lane, int nlanes)
+{
+	const struct pass *s = ctx;
+	int w = s->im->w, h = s->im->h, i, x0, y0, lo, hi;
+
+	band(h, lane, nlanes, &lo, &hi);
+	for (i = 0; i < s->b; i++) {
+		x0 = s->px[(s->k + i) % s->nx];
+		y0 = s->py[(s->k + i) / s->nx];
+		if (s->m->mode == AEMAP_WINDOWS)
+			add_window(s->m, i, x0, y0, w, h, lo, hi, s->out);
+		else
+			add_rec(s->m, i, x0, y0, w, h, lo, hi);
+	}
+}
+
+/* Lane work: the band's averages over the windows, and its L2 map. */
+static void
+average_share(void *ctx, int lane, int nlanes)
+{
+	const struct pass *s = ctx;
+	struct aemap *m = s->m;
+	const struct img *im = s->im;
+	size_t n = (size_t)im->w * im->h, q, q0, q1;
+	int lo, hi, k;
+
+	band(im->h, lane, nlanes, &lo, &hi);
+	q0 = (size_t)lo * im->w;
+	q1 = (size_t)hi * im->w;
+	if (m->mode == AEMAP_WINDOWS) {
+		for (k = 0; k < 2; k++)
+			if (s->out[k] != NULL)
+				for (q = q0; q < q1; q++)
+					s->out[k][q] /= m->cnt[q];
+		return;
+	}
+	for (k = 0; k < im->c; k++)
+		for (q = q0; q < q1; q++)
+			m->rimg[k * n + q] /= m->cnt[q];
+	if (s->out[1] != NULL)
+		nn_l2_map_rows(im->c, im->h, im->w, lo, hi, m->rimg, im->data,
+		    s->out[1]);
+}
+
+/* Lane work: the band's SSIM map, once every band is averaged. */
+static void
+ssim_share(void *ctx, int lane, int nlanes)
+{
+	const struct pass *s = ctx;
+	const struct img *im = s->im;
+	int lo, hi;
+
+	band(im->h, lane, nlanes, &lo, &hi);
+	nn_ssim_map_rows(im->c, im->h, im->w, lo, hi, s->m->rimg, im->data,
+	    s->out[0], s->m->iws + lane * ssim_wsize(im, nlanes));
+}
+
 int
 aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
     char *err, size_t errlen)
 {
-	int P = m->a->cfg.patch, M = m->margin, nx, ny, k, i, b;
+	int P = m->a->cfg.patch, M = m->margin, nx, ny, k, i;
 	int *px, *py;
-	size_t n = (size_t)im->w * im->h, q;
+	size_t n = (size_t)im->w * im->h;
 	float *out[2], *nc;
-	long wsz = (long)im->c * P * P;
+	struct pass s;
 
 	out[0] = m->res & AEMAP_SSIM ? ssim : NULL;
 	out[1] = m->res & AEMAP_L2 ? l2 : NULL;
@@ -282,9 +392,9 @@ aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
 		return -1;
 	}
 	if (m->mode == AEMAP_STITCH && (m->res & AEMAP_SSIM) &&
-	    nn_ssim_wsize(im->h, im->w) > m->iwscap) {
+	    ssim_wsize(im, m->a->nthreads) * m->a->nthreads > m->iwscap) {
 		free(m->iws);
-		m->iwscap = nn_ssim_wsize(im->h, im->w);
+		m->iwscap = ssim_wsize(im, m->a->nthreads) * m->a->nthreads;
 		if ((m->iws = falloc(m->iwscap)) == NULL) {
 			m->iwscap = 0;
 			snprintf(err, errlen, "out of memory for a %dx%d map",
@@ -313,39 +423,19 @@ aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
 	memset(m->cnt, 0, n * sizeof(float));
 	if (m->mode == AEMAP_STITCH)
 		memset(m->rimg, 0, n * im->c * sizeof(float));
-	for (k = 0; k < nx * ny; k += b) {
-		b = nx * ny - k < m->a->bmax ? nx * ny - k : m->a->bmax;
-		for (i = 0; i < b; i++)
-			cut(im, px[(k + i) % nx], py[(k + i) / nx], P,
-			    m->win + i * wsz);
-		ae_forward(m->a, b, m->win, m->rec);
-		m->nwin = b;
+	s = (struct pass){ m, im, px, py, nx, 0, 0, { out[0], out[1] } };
+	for (s.k = 0; s.k < nx * ny; s.k += s.b) {
+		s.b = nx * ny - s.k < m->a->bmax ? nx * ny - s.k : m->a->bmax;
+		ae_parallel(m->a, cut_share, &s);
+		ae_forward(m->a, s.b, m->win, m->rec);
+		m->nwin = s.b;
 		if (m->mode == AEMAP_WINDOWS)
 			ae_parallel(m->a, lane_maps, m);
-		for (i = 0; i < b; i++)
-			if (m->mode == AEMAP_WINDOWS)
-				add_window(m, i, px[(k + i) % nx], py[(k + i) /
-				    nx], im->w, im->h, out);
-			else
-				add_rec(m, i, px[(k + i) % nx], py[(k + i) /
-				    nx], im->w, im->h);
+		ae_parallel(m->a, add_share, &s);
 	}
-	if (m->mode == AEMAP_WINDOWS) {
-		for (k = 0; k < 2; k++)
-			if (out[k] != NULL)
-				for (q = 0; q < n; q++)
-					out[k][q] /= m->cnt[q];
-	} else {
-		for (k = 0; k < im->c; k++)
-			for (q = 0; q < n; q++)
-				m->rimg[k * n + q] /= m->cnt[q];
-		if (out[0] != NULL)
-			nn_ssim_map(im->c, im->h, im->w, m->rimg, im->data,
-			    out[0], m->iws);
-		if (out[1] != NULL)
-			nn_l2_map(im->c, im->h, im->w, m->rimg, im->data,
-			    out[1]);
-	}
+	ae_parallel(m->a, average_share, &s);
+	if (m->mode == AEMAP_STITCH && out[0] != NULL)
+		ae_parallel(m->a, ssim_share, &s);
 	if (m->blur > 0)
 		for (k = 0; k < 2; k++)
 			if (out[k] != NULL)

@@ -52,7 +52,7 @@ struct aemap {
 	enum aemap_mode mode;
 	float *taper;		/* (P) window weight along a side */
 	float *rimg;		/* (C, cap) stitched reconstruction */
-	float *iws;		/* (iwscap) SSIM workspace for a whole image */
+	float *iws;		/* (iwscap) SSIM workspace, a band of the image per lane */
 	size_t iwscap;
 	float *win, *rec;	/* (bmax, C, P, P) windows, reconstructions */
 	float *wmap[2];		/* (bmax, P, P) per-window SSIM, L2 maps */

@@ -241,19 +241,26 @@ nn_loss_mix(double wl2, int np, long total, int h, int w, const float *y,
 }
 
 void
-nn_l2_map(int c, int h, int w, const float *y, const float *x, float *out)
+nn_l2_map_rows(int c, int h, int w, int r0, int r1, const float *y,
+    const float *x, float *out)
 {
 	long hw = (long)h * w, i;
 	float d;
 	int k;
 
-	for (i = 0; i < hw; i++)
+	for (i = (long)r0 * w; i < (long)r1 * w; i++)
 		out[i] = 0;
 	for (k = 0; k < c; k++)
-		for (i = 0; i < hw; i++) {
+		for (i = (long)r0 * w; i < (long)r1 * w; i++) {
 			d = y[k * hw + i] - x[k * hw + i];
 			out[i] += d * d / c;
 		}
+}
+
+void
+nn_l2_map(int c, int h, int w, const float *y, const float *x, float *out)
+{
+	nn_l2_map_rows(c, h, w, 0, h, y, x, out);
 }
 
 /* nrm (n) = 1 / the sum of the window weights inside [0, n). */
@@ -346,28 +353,40 @@ ssim_row(int w, const float *a, float wc, float *restrict o)
 	}
 }
 
-NN_VEC static void
-nn_ssim_map_v(int c, int h, int w, const float *y, const float *x, float *out,
-    float *ws)
+size_t
+nn_ssim_rows_wsize(int rows, int w)
 {
-	long hw = (long)h * w, q;
+	return 5 * (size_t)(rows + 2 * R) * w + 7 * (size_t)w;
+}
+
+/*
+ * Rows r0 .. r1 - 1 of the map: the horizontal pass covers the rows their
+ * windows reach, e0 .. e1 - 1, H holding row r at H + m*hb + (r - e0)*w.
+ */
+NN_VEC static void
+nn_ssim_map_v(int c, int h, int w, int r0, int r1, const float *y,
+    const float *x, float *out, float *ws)
+{
+	long hw = (long)h * w, q, hb;
 	float gw[NN_SSIM_WIN], gt[NN_SSIM_WIN], *H = ws, *acc, *tmp, *nw;
 	const float *rw[NN_SSIM_WIN], *xp, *yp;
-	int k, r, j, i, t, m;
+	int k, r, j, i, t, m, e0 = r0 > R ? r0 - R : 0;
+	int e1 = r1 + R < h ? r1 + R : h;
 	double sn;
 
 	gauss_win(gw);
-	acc = ws + 5 * hw;	/* 5 lines of window sums */
+	hb = (long)(e1 - e0) * w;
+	acc = ws + 5 * hb;	/* 5 lines of window sums */
 	tmp = acc + 5 * (long)w;	/* one line of w */
 	nw = tmp + w;		/* horizontal norms */
 	clip_norm(w, gw, nw);
-	for (q = 0; q < hw; q++)
+	for (q = (long)r0 * w; q < (long)r1 * w; q++)
 		out[q] = 0;
 	for (k = 0; k < c; k++) {
 		xp = x + k * hw;
 		yp = y + k * hw;
-		/* horizontal pass of x, y, xx, yy, xy into H (5, h, w) */
-		for (r = 0; r < h; r++)
+		/* horizontal pass of x, y, xx, yy, xy into H (5, e1 - e0, w) */
+		for (r = e0; r < e1; r++)
 			for (m = 0; m < 5; m++) {
 				for (j = 0; j < w; j++) {
 					float a = xp[(long)r * w + j] - SHIFT;
@@ -377,10 +396,11 @@ nn_ssim_map_v(int c, int h, int w, const float *y, const float *x, float *out,
 					    m == 2 ? a * a : m == 3 ? b * b :
 					    a * b;
 				}
-				hline(w, tmp, gw, nw, H + m * hw + (long)r * w);
+				hline(w, tmp, gw, nw, H + m * hb + (long)(r -
+				    e0) * w);
 			}
 		/* vertical pass per output row, clipped at the image */
-		for (i = 0; i < h; i++) {
+		for (i = r0; i < r1; i++) {
 			sn = 0;
 			for (t = -R; t <= R; t++)
 				if (i + t >= 0 && i + t < h)
@@ -389,8 +409,8 @@ nn_ssim_map_v(int c, int h, int w, const float *y, const float *x, float *out,
 				for (t = -R; t <= R; t++) {
 					int in = i + t >= 0 && i + t < h;
 
-					rw[t + R] = H + m * hw + (long)(in ?
-					    i + t : i) * w;
+					rw[t + R] = H + m * hb + (long)((in ?
+					    i + t : i) - e0) * w;
 					gt[t + R] = in ? (float)(gw[t + R] /
 					    sn) : 0;
 				}
@@ -405,5 +425,12 @@ void
 nn_ssim_map(int c, int h, int w, const float *y, const float *x, float *out,
     float *ws)
 {
-	nn_ssim_map_v(c, h, w, y, x, out, ws);
+	nn_ssim_map_v(c, h, w, 0, h, y, x, out, ws);
+}
+
+void
+nn_ssim_map_rows(int c, int h, int w, int r0, int r1, const float *y,
+    const float *x, float *out, float *ws)
+{
+	nn_ssim_map_v(c, h, w, r0, r1, y, x, out, ws);
 }

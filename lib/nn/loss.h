@@ -61,4 +61,16 @@ void nn_l2_map(int c, int h, int w, const float *y, const float *x,
 void nn_ssim_map(int c, int h, int w, const float *y, const float *x,
     float *out, float *ws);
 
+/*
+ * The same for rows r0 .. r1 - 1 of the map only (the rest of out is left
+ * alone), so that threads can share a large map; nn_ssim_map_rows reads
+ * the 5 rows on either side too, and needs nn_ssim_rows_wsize(r1 - r0, w)
+ * floats of ws.
+ */
+void nn_l2_map_rows(int c, int h, int w, int r0, int r1, const float *y,
+    const float *x, float *out);
+void nn_ssim_map_rows(int c, int h, int w, int r0, int r1, const float *y,
+    const float *x, float *out, float *ws);
+size_t nn_ssim_rows_wsize(int rows, int w);
+
 #endif

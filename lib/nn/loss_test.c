@@ -180,6 +180,36 @@ check_maps(int c, int h, int w)
 	free(x); free(y); free(m); free(ws); free(yd);
 }
 
+/* Maps made in bands of rows (as threads share an image) equal the maps
+ * made whole, to the bit. */
+static void
+check_bands(int c, int h, int w)
+{
+	struct gc_rng g = { 4 };
+	long hw = (long)h * w;
+	float *x = malloc(c * hw * sizeof *x), *y = malloc(c * hw * sizeof *y);
+	float *m = malloc(hw * sizeof *m), *mb = malloc(hw * sizeof *mb);
+	float *ws = malloc(nn_ssim_wsize(h, w) * sizeof *ws), *wb;
+	int cut[] = { 0, 1, 6, h / 2, h - 3, h }, k, same = 1;
+	char what[128];
+
+	wb = malloc(nn_ssim_rows_wsize(h, w) * sizeof *wb);
+	gc_fill(&g, x, c * hw, 0, 1);
+	gc_fill(&g, y, c * hw, 0, 1);
+	nn_ssim_map(c, h, w, y, x, m, ws);
+	for (k = 0; k < 5; k++)
+		nn_ssim_map_rows(c, h, w, cut[k], cut[k + 1], y, x, mb,
+		    wb);
+	same = memcmp(m, mb, hw * sizeof *m) == 0;
+	nn_l2_map(c, h, w, y, x, m);
+	for (k = 0; k < 5; k++)
+		nn_l2_map_rows(c, h, w, cut[k], cut[k + 1], y, x, mb);
+	snprintf(what, sizeof what, "%dx%dx%d maps made in 5 bands of rows "
+	    "equal the whole maps", c, h, w);
+	t_ok(same && memcmp(m, mb, hw * sizeof *m) == 0, what);
+	free(x); free(y); free(m); free(mb); free(ws); free(wb);
+}
+
 int
 main(void)
 {
@@ -196,5 +226,7 @@ main(void)
 	check_maps(1, 20, 17);
 	check_maps(3, 12, 15);
 	check_maps(1, 8, 6);	/* smaller than the window */
+	check_bands(1, 40, 23);
+	check_bands(3, 30, 17);
 	return t_done();
 }
