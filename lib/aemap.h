@@ -122,7 +122,7 @@ void aemap_deviation(float *map, long n, const struct aemap_range *r,
 
 /*
  * Image scores of a map of n values: its maximum, and the mean of its k
- * largest values (k clipped to n).  scratch holds n floats.
+ * largest values (k clipped to n).  scratch holds k floats.
  */
 void aemap_score(const float *map, long n, long k, float *scratch,
     double *max, double *topk);

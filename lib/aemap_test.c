@@ -225,6 +225,19 @@ score(void)
 	for (i = 0, want = 0; i < 10; i++)
 		want += v[i];
 	t_ok(fabs(tk - want / 10) < 1e-9, "k beyond n takes the mean of all");
+	/* rising values: every one enters the heap of the largest */
+	for (i = 0; i < 1000; i++)
+		v[i] = (float)i / 8;
+	aemap_score(v, 1000, 64, s, &mx, &tk);
+	for (i = 936, want = 0; i < 1000; i++)
+		want += v[i];
+	t_ok(mx == v[999] && fabs(tk - want / 64) < 1e-9, "rising values: "
+	    "max and top-64 mean");
+	for (i = 0; i < 1000; i++)
+		v[i] = i % 2 ? 3 : 1;
+	aemap_score(v, 1000, 600, s, &mx, &tk);
+	t_ok(mx == 3 && fabs(tk - (500 * 3 + 100 * 1) / 600.0) < 1e-9,
+	    "ties: top-600 of 500 threes and 500 ones");
 }
 
 static void
