@@ -261,7 +261,8 @@ static void
 grid_pad(const struct act *x, int C, int b0, int B, int H, int W,
     struct grid *g)
 {
-	long fr = (long)(H + 1) * (W + 1);
+	long fr = (long)(H + 1) * (W + 1), rs = x->rs;
+	const float *src;
 	float *f;
 	int c, b, i;
 
@@ -274,10 +275,10 @@ grid_pad(const struct act *x, int C, int b0, int B, int H, int W,
 	clear_pad(g->p, C, B, g->Hp, g->Wp, g->cs);
 	for (c = 0; c < C; c++)
 		for (b = 0; b < B; b++) {
-			f = g->p + c * g->cs + b * fr + g->Wp + 1;
+			f = g->p + c * g->cs + b * fr + W + 2;
+			src = x->p + c * x->cs + (b0 + b) * x->fs;
 			for (i = 0; i < H; i++)
-				copy_row(f + (long)i * g->Wp, x->p + c * x->cs +
-				    (b0 + b) * x->fs + (long)i * x->rs, W);
+				copy_row(f + i * (W + 1L), src + i * rs, W);
 		}
 }
 
@@ -341,32 +342,33 @@ static void
 grid_s2d(const struct act *x, int C, int b0, int B, int H, int W,
     struct grid *g)
 {
-	long fr, at;
+	long fr, at, Wp = W / 2 + 1, rs = x->rs;
 	int c, b, r, k, py;
 	float *ph[4], *d0, *d1;
+	const float *src;
 
 	grid_set(g, 4 * C, B, H / 2 + 1, W / 2 + 1, g->p);
-	fr = (long)g->Hp * g->Wp;
+	fr = (long)g->Hp * Wp;
 	for (c = 0; c < C; c++) {
 		for (k = 0; k < 4; k++)
 			ph[k] = g->p + (long)(c * 4 + k) * g->cs;
 		for (b = 0; b < B; b++) {
 			/* padded rows 0 (py 0, i 0) and H + 1 (py 1, i H/2) */
-			at = b * fr + (long)(H / 2) * g->Wp;
-			memset(ph[0] + b * fr, 0, g->Wp * sizeof(float));
-			memset(ph[1] + b * fr, 0, g->Wp * sizeof(float));
-			memset(ph[2] + at, 0, g->Wp * sizeof(float));
-			memset(ph[3] + at, 0, g->Wp * sizeof(float));
+			at = b * fr + (long)(H / 2) * Wp;
+			memset(ph[0] + b * fr, 0, Wp * sizeof(float));
+			memset(ph[1] + b * fr, 0, Wp * sizeof(float));
+			memset(ph[2] + at, 0, Wp * sizeof(float));
+			memset(ph[3] + at, 0, Wp * sizeof(float));
+			src = x->p + c * x->cs + (b0 + b) * x->fs;
 			for (r = 0; r < H; r++) {
 				/* padded row r + 1; padded column x + 1 */
 				py = (r + 1) % 2;
-				at = b * fr + (long)((r + 1) / 2) * g->Wp;
+				at = b * fr + (long)((r + 1) / 2) * Wp;
 				d0 = ph[py * 2] + at;
 				d1 = ph[py * 2 + 1] + at;
 				d0[0] = 0;
 				d1[W / 2] = 0;
-				deinterleave(x->p + c * x->cs + (b0 + b) *
-				    x->fs + (long)r * x->rs, W, d1, d0 + 1);
+				deinterleave(src + r * rs, W, d1, d0 + 1);
 			}
 		}
 		for (k = 0; k < 4; k++)
@@ -480,12 +482,18 @@ extract(const float *yg, long cs, int M, int b0, int B, int Hp, int Wp,
 {
 	int m, b, i;
 
+	long rs = y->rs;
+	const float *src;
+	float *dst;
+
+	/* the strides in locals: copy_row's stores could be to *y */
 	for (m = 0; m < M; m++)
-		for (b = 0; b < B; b++)
+		for (b = 0; b < B; b++) {
+			dst = y->p + m * y->cs + (b0 + b) * y->fs;
+			src = yg + m * cs + (long)b * Hp * Wp;
 			for (i = 0; i < ni; i++)
-				copy_row(y->p + m * y->cs + (b0 + b) * y->fs +
-				    (long)i * y->rs, yg + m * cs + ((long)b *
-				    Hp + i) * Wp, nj);
+				copy_row(dst + i * rs, src + (long)i * Wp, nj);
+		}
 }
 
 /* Index into A (D0, D1, k, k) of conv-form weight (m, k): linear in m,
@@ -1031,17 +1039,18 @@ interleave_phases(const float *ph0, const float *ph1, long cs,
     const struct grid *g, int M, int b0, int nb, int h, int w, int ry,
     const struct act *y)
 {
-	long q;
+	long q, rs = y->rs, Wp = g->Wp;
+	float *dst;
 	int m, b, i;
 
 	for (m = 0; m < M; m++)
-		for (b = 0; b < nb; b++)
-			for (i = 0; i < h; i++) {
-				q = m * cs + ((long)b * g->Hp + i) * g->Wp;
-				interleave(y->p + m * y->cs + (b0 + b) * y->fs +
-				    (long)(2 * i + ry) * y->rs, ph0 + q, ph1 +
-				    q, w);
-			}
+		for (b = 0; b < nb; b++) {
+			dst = y->p + m * y->cs + (b0 + b) * y->fs + ry * rs;
+			q = m * cs + (long)b * g->Hp * Wp;
+			for (i = 0; i < h; i++)
+				interleave(dst + 2 * i * rs, ph0 + q + i * Wp,
+				    ph1 + q + i * Wp, w);
+		}
 }
 
 /*
