@@ -1,8 +1,9 @@
 /*
  * aemap: sliding-window residual maps (see aemap.h).  Windows are cut
- * from the image with clamped coordinates (edge padding), reconstructed a
- * batch at a time, their maps computed in parallel on the network's lanes
- * and added into the caller's map with a per-pixel window count.
+ * from the image (mirrored beyond its edges), reconstructed a batch at a
+ * time and added into the image with a per-pixel weight; all of it runs
+ * on the network's lanes, the windows shared out by count and the image
+ * by bands of rows, so nothing but the network waits on one thread.
  */
 #include <math.h>
 #include <stdio.h>
