@@ -423,7 +423,16 @@ main(void)
 	paths(big[2], 3, 40, 40);
 	paths(big[3], 3, 130, 128);
 	paths(big[7], 3, 64, 66);
+	/* rows of 8 (two a vector) and of 16: only the outputs computed */
+	paths(big[0], 3, 8, 8);
+	paths(big[1], 3, 16, 16);
+	paths(big[2], 3, 8, 8);
+	paths(big[3], 2, 16, 32);
+	paths(big[4], 2, 8, 8);
 	nn__direct_enable(1);
+	chain(c3, c3w, 3, 8, 8);
+	chain(c4, c4b, 3, 16, 16);
+	chain(t4, t3, 2, 8, 8);
 	chain(c3, c3w, 3, 12, 10);	/* 3x3 into 3x3 */
 	chain(c4, c3w, 3, 12, 10);	/* 4x4/2 into 3x3 */
 	chain(c3, c4b, 3, 12, 10);	/* 3x3 into space-to-depth */
