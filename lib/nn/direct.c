@@ -458,9 +458,10 @@ place16(const float *s, long plane, int sy, int nj, float *o, int M)
 
 /*
  * dT (L x M), the gradient on grid g transposed: row n = b*Hp*Wp + i*Wp
- * + j holds d[.][b][sy*i + ry][sy*j + rx] for i < ni, j < nj, else 0;
- * d is (M, B, Hd, Wd) with channel stride plane.  Sixteen channels at a
- * time go through a transpose in registers.
+ * + j holds d[.][b][sy*i + ry][sy*j + rx] for i < ni, j < nj (the rest,
+ * the frames' borders, kdw does not read); d is (M, B, Hd, Wd) with
+ * channel stride plane.  Sixteen channels at a time go through a
+ * transpose in registers.
  */
 static void
 place_t(const float *d, int M, int B, int Hd, int Wd, long plane, int sy,
@@ -471,12 +472,8 @@ place_t(const float *d, int M, int B, int Hd, int Wd, long plane, int sy,
 	int b, i, j, m;
 
 	for (b = 0; b < B; b++)
-		for (i = 0; i < g->Hp; i++) {
+		for (i = 0; i < ni; i++) {
 			o = dT + ((long)b * g->Hp + i) * g->Wp * M;
-			if (i >= ni) {
-				memset(o, 0, (size_t)g->Wp * M * sizeof(float));
-				continue;
-			}
 			s = d + ((long)b * Hd + sy * i + ry) * Wd + rx;
 			m = 0;
 #if HAVE_AVX512
@@ -487,8 +484,6 @@ place_t(const float *d, int M, int B, int Hd, int Wd, long plane, int sy,
 				for (j = 0; j < nj; j++)
 					o[(long)j * M + m] = s[m * plane + sy *
 					    j];
-			memset(o + (long)nj * M, 0, (size_t)(g->Wp - nj) * M *
-			    sizeof(float));
 		}
 }
 
@@ -779,18 +774,19 @@ kt4one(long N, int K, const float *wq, const struct grid *g, float *o,
 }
 
 /*
- * GT[k][m] += sum_{n0 <= n < n1} dT[n][m] src[k][n], for a tile of
- * 16 NV channels from m0 and NK taps from k0: one instance per shape.
+ * GT[k][m] += sum_n dT[n][m] src[k][n] over the positions n of nr rows
+ * of len from row[0], row[1], ..., for a tile of 16 NV channels from m0
+ * and NK taps from k0: one instance per shape.
  */
 #define KDW(NV, NK)							\
 TGT static void								\
-kdw_##NV##x##NK(long n0, long n1, int M, int m0, const float *dT,	\
-    const float *const *src, float *GT)					\
+kdw_##NV##x##NK(const int *row, int nr, int len, int M, int m0,		\
+    const float *dT, const float *const *src, float *GT)		\
 {									\
 	__m512 c[NK][NV], d[NV];					\
 	const float *s[NK];						\
 	long n;								\
-	int j, v;							\
+	int j, v, q;							\
 									\
 	UNROLL								\
 	for (j = 0; j < NK; j++) {					\
@@ -800,21 +796,22 @@ kdw_##NV##x##NK(long n0, long n1, int M, int m0, const float *dT,	\
 			c[j][v] = _mm512_loadu_ps(GT + (long)j * M +	\
 			    m0 + 16 * v);				\
 	}								\
-	for (n = n0; n < n1; n++) {					\
-		UNROLL							\
-		for (v = 0; v < NV; v++)				\
-			d[v] = _mm512_loadu_ps(dT + n * M + m0 +	\
-			    16 * v);					\
-		UNROLL							\
-		for (j = 0; j < NK; j++) {				\
-			__m512 a = _mm512_set1_ps(s[j][n]);		\
-									\
+	for (q = 0; q < nr; q++)					\
+		for (n = row[q]; n < row[q] + len; n++) {		\
 			UNROLL						\
 			for (v = 0; v < NV; v++)			\
-				c[j][v] = _mm512_fmadd_ps(a, d[v],	\
-				    c[j][v]);				\
+				d[v] = _mm512_loadu_ps(dT + n * M + m0 + \
+				    16 * v);				\
+			UNROLL						\
+			for (j = 0; j < NK; j++) {			\
+				__m512 a = _mm512_set1_ps(s[j][n]);	\
+									\
+				UNROLL					\
+				for (v = 0; v < NV; v++)		\
+					c[j][v] = _mm512_fmadd_ps(a,	\
+					    d[v], c[j][v]);		\
+			}						\
 		}							\
-	}								\
 	UNROLL								\
 	for (j = 0; j < NK; j++)					\
 		UNROLL							\
@@ -829,40 +826,45 @@ KDW(1, 1)
 KDW(2, 1)
 KDW(4, 1)
 
-/* GT (K, M) += sum_n dT[n][m] src[k][n]; M a multiple of 16. */
+/* GT (K, M) += sum_n dT[n][m] src[k][n] over the positions n of the nr
+ * rows of len at row[]; M a multiple of 16. */
 static void
-kdw(int M, long N, int K, const float *dT, const float *const *src,
-    float *GT)
+kdw(int M, const int *row, int nr, int len, int K, const float *dT,
+    const float *const *src, float *GT)
 {
-	const long nb = 512;	/* dT block of nb x M stays in L2 */
+	/* a dT block of about 512 positions x M stays in L2 */
+	int per = 512 / len > 1 ? 512 / len : 1, q0, n;
 	int nv = M % 64 == 0 ? 4 : M % 32 == 0 ? 2 : 1, nk = 24 / nv;
-	long n0, n1;
 	int m0, k0;
 
-	for (n0 = 0; n0 < N; n0 = n1) {
-		n1 = N - n0 < nb ? N : n0 + nb;
+	for (q0 = 0; q0 < nr; q0 += n) {
+		n = nr - q0 < per ? nr - q0 : per;
 		for (m0 = 0; m0 < M; m0 += 16 * nv) {
 			for (k0 = 0; k0 + nk <= K; k0 += nk) {
 				float *g = GT + (long)k0 * M;
 
 				if (nv == 4)
-					kdw_4x6(n0, n1, M, m0, dT, src + k0, g);
+					kdw_4x6(row + q0, n, len, M, m0, dT,
+					    src + k0, g);
 				else if (nv == 2)
-					kdw_2x12(n0, n1, M, m0, dT, src + k0,
-					    g);
+					kdw_2x12(row + q0, n, len, M, m0, dT,
+					    src + k0, g);
 				else
-					kdw_1x24(n0, n1, M, m0, dT, src + k0,
-					    g);
+					kdw_1x24(row + q0, n, len, M, m0, dT,
+					    src + k0, g);
 			}
 			for (; k0 < K; k0++) {
 				float *g = GT + (long)k0 * M;
 
 				if (nv == 4)
-					kdw_4x1(n0, n1, M, m0, dT, src + k0, g);
+					kdw_4x1(row + q0, n, len, M, m0, dT,
+					    src + k0, g);
 				else if (nv == 2)
-					kdw_2x1(n0, n1, M, m0, dT, src + k0, g);
+					kdw_2x1(row + q0, n, len, M, m0, dT,
+					    src + k0, g);
 				else
-					kdw_1x1(n0, n1, M, m0, dT, src + k0, g);
+					kdw_1x1(row + q0, n, len, M, m0, dT,
+					    src + k0, g);
 			}
 		}
 	}
@@ -966,8 +968,10 @@ needs(const struct nn_conv *c, int nb, int h, int w, struct need *n)
 	default:
 		break;
 	}
-	/* two offsets a vector of 16 positions, on the largest grid */
-	n->vo = 2 * ((size_t)nb * (2 * h + 2) * (2 * w + 2) / 16 + 2);
+	/* two offsets a vector of 16 positions, or one a row, on the
+	 * largest grid */
+	n->vo = 2 * ((size_t)nb * (2 * h + 2) * (2 * w + 2) / 16 + 2) +
+	    (size_t)nb * (2 * h + 2);
 }
 
 size_t
@@ -1117,9 +1121,16 @@ run_dw(enum wmode mode, float *GT, int ry, int rx, const struct grid *g,
 #if HAVE_AVX512
 	int k;
 
+	long fr = (long)g->Hp * g->Wp;
+	int b, i, nr = 0;
+
 	for (k = 0; k < K; k++)
 		p->src[k] = tap(mode, g, k, ry, rx);
-	kdw(M, g->L, K, p->dT, p->src, GT);
+	/* the outputs' rows only: dT is 0 on the frames' borders */
+	for (b = 0; b < g->B; b++)
+		for (i = 0; i < g->Hp - 1; i++)
+			p->vo[nr++] = (int)(b * fr + (long)i * g->Wp);
+	kdw(M, p->vo, nr, g->Wp - 1, K, p->dT, p->src, GT);
 #else
 	(void)mode; (void)GT; (void)ry; (void)rx; (void)g; (void)M; (void)K;
 	(void)p;
