@@ -73,6 +73,7 @@
 #endif
 #else
 #define HAVE_AVX512 0
+#define TGT
 #endif
 
 enum kind { K_NONE, K_C3, K_C4, K_T3, K_T4 };
@@ -224,7 +225,7 @@ act_of(const float *x, int B, int h, int w, int grid)
 /* dst[j] = src[j] for j < n: a row of a layer is 8 to 128 floats, where
  * a call of memcpy costs more than the copy. */
 #if HAVE_AVX512
-TGT static void
+TGT static inline void
 copy_row(float *dst, const float *src, int n)
 {
 	int j;
@@ -275,7 +276,9 @@ clear_pad(float *p, int C, int B, int Hp, int Wp, long cs)
  * When x is such a grid already, g is those frames of it, where they
  * lie; else they are copied to g->p.
  */
-static void
+/* (TGT here and below: only the AVX-512 path calls them, and so they
+ * take copy_row and deinterleave inline.) */
+TGT static void
 grid_pad(const struct act *x, int C, int b0, int B, int H, int W,
     struct grid *g)
 {
@@ -356,7 +359,7 @@ deinterleave(const float *src, int n, float *ev, float *od)
  * row of x splits it into its two column phases.  Every float of g's rows
  * is written.
  */
-static void
+TGT static void
 grid_s2d(const struct act *x, int C, int b0, int B, int H, int W,
     struct grid *g)
 {
@@ -489,7 +492,7 @@ place_t(const float *d, int M, int B, int Hd, int Wd, long plane, int sy,
 
 /* Samples b0 .. b0 + B - 1 of dense y (M channels of ni x nj) = grid
  * rows yg (stride cs) at b*Hp*Wp + i*Wp + j, for i < ni, j < nj. */
-static void
+TGT static void
 extract(const float *yg, long cs, int M, int b0, int B, int Hp, int Wp,
     int ni, int nj, const struct act *y)
 {
