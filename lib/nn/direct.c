@@ -1283,7 +1283,7 @@ run_into(enum wmode mode, const float *wp, const struct grid *g, int M,
     int K, int b0, const struct act *y, struct wsp *p, const float *bias,
     int lrelu)
 {
-	long fr = (long)g->Hp * g->Wp, ldo = cs_of(g->B, g->Hp, g->Wp);
+	long ldo = cs_of(g->B, g->Hp, g->Wp);
 	struct vecs v;
 
 	if (y->grid || outputs_only(g)) {
@@ -1292,7 +1292,7 @@ run_into(enum wmode mode, const float *wp, const struct grid *g, int M,
 		    p, bias, lrelu);
 		return;
 	}
-	vec_list(g, fr, g->Wp, p->vo, &v);
+	vec_list(g, (long)g->Hp * g->Wp, g->Wp, p->vo, &v);
 	run_fwd(mode, wp, 0, 0, g, &v, M, K, p->out, ldo, p, bias, lrelu);
 	extract(p->out, ldo, M, b0, g->B, g->Hp, g->Wp, g->Hp - 1, g->Wp - 1,
 	    y);

@@ -425,7 +425,7 @@ void
 nn_ssim_map(int c, int h, int w, const float *y, const float *x, float *out,
     float *ws)
 {
-	nn_ssim_map_v(c, h, w, 0, h, y, x, out, ws);
+	nn_ssim_map_rows(c, h, w, 0, h, y, x, out, ws);
 }
 
 void
